@@ -1,0 +1,107 @@
+"""Input checks shared by every module.
+
+Each helper turns one kind of bad input into a ``TypeError`` (wrong kind of
+thing) or a ``ValueError`` (right kind, wrong value or shape) whose message
+names the argument and says what was expected. Nothing here changes global
+state.
+"""
+import numbers
+
+import numpy as np
+
+
+def as_float_array(x, name, ndim=None):
+    """Return ``x`` as a finite float64 array.
+
+    x: array-like of numbers (bools count as 0/1).  ndim: required rank, or None.
+    Raises TypeError for strings, objects or complex numbers and ValueError for
+    a wrong rank, an empty array, NaN or infinity.
+    """
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got the string {x!r}")
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as err:  # ragged nested lists
+        raise TypeError(f"{name} must be a rectangular array of numbers ({err})") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
+    arr = arr.astype(np.float64, copy=False)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinity; expected finite numbers")
+    return arr
+
+
+def as_batch(X, name="X", n_features=None):
+    """Return ``X`` as a finite float64 batch of shape (N, D).
+
+    n_features: the D that is required, or None for any.
+    """
+    arr = as_float_array(X, name)
+    if arr.ndim != 2:
+        hint = (" (use X.reshape(-1, 1) for N inputs of one feature each,"
+                " or X.reshape(1, -1) for one input with D features)") if arr.ndim == 1 else ""
+        raise ValueError(f"{name} must be a 2-D batch of shape (N, D), got shape {arr.shape}{hint}")
+    if n_features is not None and arr.shape[1] != n_features:
+        raise ValueError(
+            f"{name} must have {n_features} column(s) (one per input), got shape {arr.shape}")
+    return arr
+
+
+def as_labels(y, n_rows, n_classes=None, name="y"):
+    """Return integer class labels of shape (N,) with values in [0, n_classes).
+
+    n_rows: the N the labels must match (rows of X).
+    """
+    arr = np.asarray(y)
+    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+        arr = arr.astype(np.int64)
+    if arr.dtype.kind not in "biu":
+        raise TypeError(f"{name} must be integer class labels, got dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of class labels, got shape {arr.shape}")
+    check_same_rows(arr, n_rows, name)
+    if n_classes is not None and arr.size and (arr.min() < 0 or arr.max() >= n_classes):
+        raise ValueError(
+            f"{name} must hold labels in 0..{n_classes - 1}, got values from {arr.min()} to {arr.max()}")
+    return arr.astype(np.int64)
+
+
+def check_same_rows(y, n_rows, name="y"):
+    """Raise ValueError unless ``y`` has ``n_rows`` rows (one per row of X)."""
+    if len(y) != n_rows:
+        raise ValueError(f"{name} has {len(y)} rows but X has {n_rows}; expected one per row of X")
+
+
+def positive_number(value, name):
+    """Return ``value`` as a float after checking it is a finite number > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number greater than 0, got {value}")
+    return float(value)
+
+
+def positive_int(value, name):
+    """Return ``value`` after checking it is a whole number >= 1."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return int(value)
+
+
+def choose(key, options, what):
+    """Return ``options[key]`` or raise ValueError listing the known names.
+
+    key: a name such as "relu".  options: dict of name to thing.  what: e.g. "activation".
+    """
+    if not isinstance(key, str):
+        raise TypeError(f"{what} must be given by name (a string), got {type(key).__name__}")
+    if key not in options:
+        known = ", ".join(sorted(options))
+        raise ValueError(f"unknown {what} {key!r}; expected one of: {known}")
+    return options[key]

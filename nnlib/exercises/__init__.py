@@ -1,0 +1,55 @@
+"""Automatic feedback for the book's exercises.
+
+A checker takes the reader's answer and returns a :class:`Feedback`, which a
+notebook shows as a coloured box. Checkers never raise at the reader: an answer
+that cannot be read becomes a friendly hint instead of a traceback.
+Chapter checkers live in modules named like the figures (``exercises.line``).
+"""
+import functools
+import html
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer: ``ok`` and a message for the reader."""
+
+    ok: bool
+    message: str
+
+    def __bool__(self):
+        return self.ok
+
+    def __repr__(self):
+        mark = "✓ Well done:" if self.ok else "✗ Not yet:"
+        return f"{mark} {self.message}"
+
+    def _repr_html_(self):
+        colour, mark = ("#009E73", "✓ Well done") if self.ok else ("#D55E00", "✗ Not yet")
+        return (f'<div class="exercise-feedback" style="border-left:4px solid {colour};'
+                f'padding:0.4em 0.8em;margin:0.4em 0"><strong>{mark}.</strong> '
+                f"{html.escape(self.message)}</div>")
+
+
+def friendly(checker):
+    """Wrap a checker so that bad answers become hints, never tracebacks."""
+    @functools.wraps(checker)
+    def wrapped(*args, **kwargs):
+        try:
+            return checker(*args, **kwargs)
+        except (TypeError, ValueError) as err:
+            return Feedback(False, f"I could not read that answer ({err}). Check what the exercise asks for.")
+    return wrapped
+
+
+def as_number(value, name):
+    """``value`` as a float, or a ValueError that a checker turns into a hint."""
+    if isinstance(value, bool):
+        raise ValueError(f"{name} should be a number, not {value}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} should be a number like 0.5, got {value!r}") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"{name} should be a finite number, got {value!r}")
+    return number

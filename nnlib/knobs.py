@@ -1,0 +1,188 @@
+"""Knob figures: a figure drawn once whose moving parts follow the knobs.
+
+A knob figure keeps three things apart (model, view, controls):
+
+- ``knobs``: the controls, a list of :class:`Slider` and :class:`Choice`;
+- ``draw(fig) -> {name: artist}``: the view, called once. It fixes the axes,
+  draws everything that never moves and creates the artists that do;
+- ``frame(**values) -> {name: data}``: the model, a pure function of the knob
+  values that says where each moving artist goes. No matplotlib in it, no
+  hidden state: the same values always give the same frame.
+
+Frame data for an artist is a dict of properties passed to ``artist.set``, or a
+shorthand: a string sets a Text's text, a 2-tuple ``(x, y)`` sets a line's data.
+
+:class:`KnobFigure` joins them. ``k.set(w=0.5)`` computes the frame, moves the
+artists and renders the picture as PNG bytes, redrawing only the moving
+artists over a cached background. In a notebook the same object shows
+ipywidgets sliders that call ``set`` as they move.
+"""
+import base64
+import html
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A numeric knob: ``name`` is the symbol (``"w"``), ``meaning`` what it is (``"weight"``)."""
+
+    name: str
+    meaning: str
+    min: float
+    max: float
+    default: float
+    step: float
+    integer: bool = False
+
+    def __post_init__(self):
+        if not self.min <= self.default <= self.max:
+            raise ValueError(f"knob {self.name}: default {self.default} is outside [{self.min}, {self.max}]")
+        if self.step <= 0:
+            raise ValueError(f"knob {self.name}: step must be > 0, got {self.step}")
+
+    @property
+    def label(self):
+        return f"{self.name} ({self.meaning})"
+
+    def check(self, value):
+        """Return ``value`` as a number inside the knob's range, or raise."""
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"knob {self.name} takes a number, got {type(value).__name__}")
+        if not self.min <= value <= self.max:
+            raise ValueError(f"knob {self.name} must be between {self.min} and {self.max}, got {value}")
+        return int(value) if self.integer else float(value)
+
+    def grid(self):
+        """Every value the slider can take, from min to max in steps: (S,)."""
+        count = int(round((self.max - self.min) / self.step)) + 1
+        values = self.min + self.step * np.arange(count)
+        return values.astype(int) if self.integer else np.round(values, 10)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A knob that picks one of a few named options (shown as buttons)."""
+
+    name: str
+    meaning: str
+    options: tuple
+    default: str
+
+    def __post_init__(self):
+        if self.default not in self.options:
+            raise ValueError(f"knob {self.name}: default {self.default!r} is not one of {self.options}")
+
+    @property
+    def label(self):
+        return f"{self.name} ({self.meaning})"
+
+    def check(self, value):
+        if value not in self.options:
+            raise ValueError(f"knob {self.name} must be one of {list(self.options)}, got {value!r}")
+        return value
+
+    def grid(self):
+        return list(self.options)
+
+
+def apply_frame(artists, frame):
+    """Move each named artist to its frame data (dict of properties, str or (x, y))."""
+    for name, data in frame.items():
+        artist = artists[name]
+        if isinstance(data, str):
+            data = {"text": data}
+        elif isinstance(data, tuple):
+            data = {"data": data}
+        artist.set(**data)
+
+
+def encode_png(canvas):
+    """PNG bytes of an Agg canvas, opaque RGB, fast compression (level 1)."""
+    rgba = np.asarray(canvas.buffer_rgba())
+    out = io.BytesIO()
+    Image.fromarray(rgba[..., :3]).save(out, format="png", compress_level=1)
+    return out.getvalue()
+
+
+class KnobFigure:
+    """A figure whose moving artists follow a pure function of knob values.
+
+    knobs: list of Slider/Choice.  draw: fig -> {name: artist}.
+    frame: (**values) -> {name: data}.  alt: what the picture shows, for
+    readers who cannot see it.
+    """
+
+    def __init__(self, knobs, draw, frame, *, alt, figsize=(6.4, 4.0), dpi=100):
+        if not alt:
+            raise ValueError("alt must describe what the figure shows")
+        self.knobs = {knob.name: knob for knob in knobs}
+        self.frame_fn = frame
+        self.alt = alt
+        self.figure = Figure(figsize=figsize, dpi=dpi, facecolor="white")
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.artists = draw(self.figure)
+        self._moving = sorted(self.artists.values(), key=lambda a: a.get_zorder())
+        for artist in self._moving:
+            artist.set_animated(True)
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._widgets = None
+        self.values = {}
+        self.set(**{name: knob.default for name, knob in self.knobs.items()})
+
+    def __repr__(self):
+        knobs = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
+        return f"KnobFigure({knobs})"
+
+    def checked(self, values):
+        """Return the current values updated with ``values``, each checked."""
+        unknown = set(values) - set(self.knobs)
+        if unknown:
+            raise ValueError(f"unknown knob(s) {sorted(unknown)}; this figure has {list(self.knobs)}")
+        merged = dict(self.values)
+        merged.update({name: self.knobs[name].check(v) for name, v in values.items()})
+        return merged
+
+    def set(self, **values):
+        """Turn knobs by name (``k.set(w=0.5, b=1.2)``) and redraw. Returns self."""
+        self.values = self.checked(values)
+        self.frame = self.frame_fn(**self.values)
+        apply_frame(self.artists, self.frame)
+        self.png = self._render()
+        if self._widgets is not None:
+            self._sync_widgets()
+        return self
+
+    def _render(self):
+        """Restore the static background, draw the moving artists, encode PNG."""
+        self.canvas.restore_region(self._background)
+        for artist in self._moving:
+            self.figure.draw_artist(artist)
+        return encode_png(self.canvas)
+
+    def img_html(self):
+        """The current picture as an HTML <img> with its alt text."""
+        data = base64.b64encode(self.png).decode("ascii")
+        width = int(self.figure.bbox.width)
+        return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
+                f'style="width:100%;max-width:{width}px;height:auto" class="knob-figure">')
+
+    def widget(self):
+        """The ipywidgets view: the picture above one control per knob."""
+        if self._widgets is None:
+            from . import controls  # ipywidgets is imported only when sliders are wanted
+            self._widgets = controls.build(self)
+        return self._widgets.box
+
+    def _sync_widgets(self):
+        self._widgets.show(self)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget())

@@ -1,0 +1,188 @@
+"""The training loop: forward, loss, backward, update; repeated over epochs.
+
+``fit`` never prints or plots.  Pass ``callback(epoch, history)`` to follow
+progress (e.g. a progress bar); epochs are counted from 1.
+"""
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import losses
+from ._validate import as_batch, as_float_array, as_labels, check_same_rows, positive_int
+from .optim import SGD
+
+DIVERGENCE_LIMIT = 1e8
+"""A training loss above this (or NaN/infinite) stops fit with diverged=True."""
+
+
+@dataclass
+class History:
+    """What happened during fit.
+
+    loss: mean training loss of each epoch (finite values only).
+    diverged: True if training was stopped because the loss blew up.
+    message: why it stopped early ("" otherwise).
+    val_loss: loss on (X_val, y_val) after each epoch, if given.
+    """
+    loss: list[float] = field(default_factory=list)
+    diverged: bool = False
+    message: str = ""
+    val_loss: list[float] = field(default_factory=list)
+
+
+def _has_rows(y, name):
+    """y: something with one entry per row (not a single number)."""
+    if isinstance(y, (str, bytes)) or np.ndim(y) == 0:
+        raise TypeError(f"{name} must be an array with one target per row, got {y!r}")
+    return y
+
+
+def _check_model(model):
+    """model: has forward, backward, parameters and gradients methods."""
+    for method in ("forward", "backward", "parameters", "gradients"):
+        if not callable(getattr(model, method, None)):
+            raise TypeError(f"model must have a {method}() method (e.g. a Sequential), "
+                            f"got {type(model).__name__}")
+
+
+def _batches(X, y, batch_size, rng):
+    """Yield (X_b, y_b) mini-batches of a fresh random permutation (one batch if it fits)."""
+    n = len(X)
+    if batch_size >= n:
+        yield X, y
+        return
+    order = rng.permutation(n)
+    for start in range(0, n, batch_size):
+        rows = order[start:start + batch_size]
+        yield X[rows], y[rows]
+
+
+def _train_epoch(model, optimizer, loss_fn, X, y, batch_size, rng):
+    """One pass over the data.  Returns the mean loss per row, or the first batch
+    loss that is NaN or above DIVERGENCE_LIMIT (before using its gradients)."""
+    total = 0.0
+    for X_b, y_b in _batches(X, y, batch_size, rng):
+        loss, dout = loss_fn.raw(model.forward(X_b), y_b)
+        if not loss <= DIVERGENCE_LIMIT:
+            return loss
+        model.backward(dout)
+        optimizer.step()
+        total += loss * len(X_b)
+    return total / len(X)
+
+
+def _divergence(loss, epoch, what="loss"):
+    """Return an explanation if loss is NaN, infinite or above the limit, else ""."""
+    if loss is None or loss <= DIVERGENCE_LIMIT:
+        return ""
+    grew = "became NaN" if np.isnan(loss) else f"grew to {loss:.1e}"
+    return f"training diverged at epoch {epoch} ({what} {grew}): lower the learning rate"
+
+
+def _record(history, epoch, train_loss, val_loss):
+    """Append the epoch's losses to history, or mark it diverged."""
+    history.message = (_divergence(train_loss, epoch)
+                       or _divergence(val_loss, epoch, "validation loss"))
+    history.diverged = bool(history.message)
+    if not history.diverged:
+        history.loss.append(float(train_loss))
+        if val_loss is not None:
+            history.val_loss.append(float(val_loss))
+
+
+def _check_settings(model, X, epochs, batch_size, callback):
+    """Check everything that does not need a forward pass.  Returns X, epochs, batch_size."""
+    _check_model(model)
+    X = as_batch(X, "X")
+    epochs = positive_int(epochs, "epochs")
+    batch_size = len(X) if batch_size is None else positive_int(batch_size, "batch_size")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function callback(epoch, history), "
+                        f"got {type(callback).__name__}")
+    return X, epochs, batch_size
+
+
+def _check_targets(model, loss_fn, X, y, name):
+    """y: targets for the rows of X, checked by the loss against the model's output."""
+    check_same_rows(_has_rows(y, name), len(X), name)
+    return loss_fn.check(model.forward(X), y)[1]
+
+
+def _check_validation(model, loss_fn, X, X_val, y_val):
+    """Return (X_val, y_val) checked like X and y, or None if neither is given."""
+    if X_val is None and y_val is None:
+        return None
+    if X_val is None or y_val is None:
+        raise ValueError("give both X_val and y_val, or neither")
+    X_val = as_batch(X_val, "X_val", n_features=X.shape[1])
+    return X_val, _check_targets(model, loss_fn, X_val, y_val, "y_val")
+
+
+def _validation_loss(model, loss_fn, val):
+    """Loss on the validation data (X_val, y_val), or None without it."""
+    if val is None:
+        return None
+    return loss_fn.raw(model.forward(val[0]), val[1])[0]
+
+
+_QUIET = {"all": "ignore"}
+"""np.errstate settings while training: a diverging run is reported, not warned about."""
+
+
+def fit(model, X, y, *, loss="mse", lr=0.1, epochs=100, batch_size=None, momentum=0.0,
+        seed=0, X_val=None, y_val=None, callback=None):
+    """Train model in place with mini-batch SGD.  Returns a History.
+
+    X: (N, D) inputs.  y: targets for the loss (e.g. (N, 1) values for "mse",
+    (N,) labels for "softmax_cross_entropy").  loss: a name in losses.LOSSES.
+    batch_size: rows per update (None = all N).  Mini-batches are reshuffled
+    every epoch with np.random.default_rng(seed).  X_val, y_val: optional
+    validation data, scored after every epoch.  If a loss becomes NaN or
+    exceeds 1e8, training stops with history.diverged = True and a message.
+    """
+    loss_fn = losses.get(loss)
+    X, epochs, batch_size = _check_settings(model, X, epochs, batch_size, callback)
+    optimizer = SGD(model, lr, momentum)
+    with np.errstate(**_QUIET):
+        y = _check_targets(model, loss_fn, X, y, "y")  # clear errors now, not mid-training
+        val = _check_validation(model, loss_fn, X, X_val, y_val)
+    rng = np.random.default_rng(seed)
+    history = History()
+    for epoch in range(1, epochs + 1):
+        with np.errstate(**_QUIET):
+            train_loss = _train_epoch(model, optimizer, loss_fn, X, y, batch_size, rng)
+            val_loss = _validation_loss(model, loss_fn, val)
+        _record(history, epoch, train_loss, val_loss)
+        if callback is not None:
+            callback(epoch, history)
+        if history.diverged:
+            break
+    return history
+
+
+def accuracy(scores, labels, threshold=0.5):
+    """Fraction of rows whose predicted class equals the label, in [0, 1].
+
+    scores: (N, K) with K >= 2: the predicted class is the argmax of each row.
+            (N, 1) or (N,): the predicted class is 1 where score >= threshold,
+            else 0.  threshold=0.5 suits probabilities (after a sigmoid); use
+            threshold=0.0 for raw scores (logits).
+    labels: (N,) integer classes (an (N, 1) column is accepted too).
+    """
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
+        raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
+    scores = as_float_array(scores, "scores")
+    scores = as_batch(scores.reshape(-1, 1) if scores.ndim == 1 else scores, "scores")
+    labels = np.asarray(labels)
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.ndim == 1 and len(labels) != len(scores):
+        raise ValueError(f"labels has {len(labels)} rows but scores has {len(scores)}; "
+                         f"expected one label per row of scores")
+    labels = as_labels(labels, len(scores), max(scores.shape[1], 2), "labels")
+    if scores.shape[1] == 1:
+        predicted = (scores[:, 0] >= threshold).astype(np.int64)
+    else:
+        predicted = scores.argmax(axis=1)
+    return float(np.mean(predicted == labels))

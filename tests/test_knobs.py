@@ -1,0 +1,133 @@
+"""Drive every knob of every figure at its minimum, default, maximum and random values."""
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nnlib.knobs import Choice, KnobFigure, Slider, apply_frame
+from knob_registry import factories
+
+FACTORIES = factories()
+IDS = [name for name, _ in FACTORIES]
+
+
+def settings(knob, rng):
+    """The values a test turns a knob to."""
+    if isinstance(knob, Choice):
+        return list(knob.options)
+    grid = knob.grid()
+    return [knob.min, knob.default, knob.max, grid[rng.integers(len(grid))]]
+
+
+def as_image(png):
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def test_every_chapter_has_figures():
+    assert "line.line_fit" in IDS
+
+
+@pytest.fixture(scope="module", params=FACTORIES, ids=IDS)
+def knob_figure(request):
+    return request.param[1]()
+
+
+def test_knobs_are_labelled(knob_figure):
+    for name, knob in knob_figure.knobs.items():
+        assert knob.label.startswith(f"{name} (") and knob.label.endswith(")")
+        assert len(knob.meaning) >= 3
+    assert len(knob_figure.alt) > 30
+
+
+def test_every_knob_at_min_default_max_random(knob_figure):
+    rng = np.random.default_rng(0)
+    defaults = {n: k.default for n, k in knob_figure.knobs.items()}
+    for name, knob in knob_figure.knobs.items():
+        for value in settings(knob, rng):
+            knob_figure.set(**defaults).set(**{name: value})
+            assert knob_figure.values[name] == knob.check(value)
+            image = as_image(knob_figure.png)
+            assert image.shape[2] == 3 and image.std() > 0
+            for data in knob_figure.frame.values():
+                if isinstance(data, tuple):
+                    assert all(np.all(np.isfinite(part)) for part in data)
+    knob_figure.set(**defaults)
+
+
+def test_same_values_same_picture(knob_figure):
+    """No hidden state: a setting always gives the same pixels."""
+    defaults = {n: k.default for n, k in knob_figure.knobs.items()}
+    first = knob_figure.set(**defaults).png
+    name, knob = next(iter(knob_figure.knobs.items()))
+    other = knob.max if isinstance(knob, Slider) and knob.default != knob.max else (
+        knob.min if isinstance(knob, Slider) else knob.options[-1])
+    knob_figure.set(**{name: other})
+    assert knob_figure.png != first, "turning a knob should change the picture"
+    assert knob_figure.set(**defaults).png == first
+
+
+def test_blit_matches_a_full_redraw(knob_figure):
+    """Drawing only the moving artists gives the same picture as drawing everything."""
+    blitted = as_image(knob_figure.png).astype(int)
+    for artist in knob_figure.artists.values():
+        artist.set_animated(False)
+    try:
+        knob_figure.canvas.draw()
+        full = np.asarray(knob_figure.canvas.buffer_rgba())[..., :3].astype(int)
+    finally:
+        for artist in knob_figure.artists.values():
+            artist.set_animated(True)
+    assert np.abs(blitted - full).mean() < 1.0
+
+
+def test_bad_knob_values_are_refused(knob_figure):
+    with pytest.raises(ValueError, match="unknown knob"):
+        knob_figure.set(not_a_knob=1)
+    for name, knob in knob_figure.knobs.items():
+        bad = knob.max + 10 * knob.step if isinstance(knob, Slider) else "no such option"
+        with pytest.raises(ValueError, match=name):
+            knob_figure.set(**{name: bad})
+
+
+def test_widget_controls_are_labelled_and_redraw_in_place(knob_figure):
+    box = knob_figure.widget()
+    controls = knob_figure._widgets.controls
+    assert set(controls) == set(knob_figure.knobs)
+    figure_before, html_before = knob_figure.figure, knob_figure._widgets.picture.value
+    assert 'alt="' in html_before and "data:image/png;base64," in html_before
+    name, control = next(iter(controls.items()))
+    knob = knob_figure.knobs[name]
+    control.value = knob.options[-1] if isinstance(knob, Choice) else knob.max
+    assert knob_figure.values[name] == control.value
+    assert knob_figure.figure is figure_before
+    assert knob_figure._widgets.picture.value != html_before
+    knob_figure.set(**{name: knob.default})
+    assert control.value == knob.default
+    assert box.children[0] is knob_figure._widgets.picture
+    assert all(c.description == knob_figure.knobs[n].label for n, c in controls.items())
+
+
+def test_slider_grid_and_checks():
+    knob = Slider("w", "weight", -1.0, 1.0, 0.0, 0.25)
+    assert np.allclose(knob.grid(), [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1])
+    with pytest.raises(TypeError):
+        knob.check("0.5")
+    with pytest.raises(ValueError):
+        Slider("w", "weight", 0.0, 1.0, 2.0, 0.1)
+    with pytest.raises(ValueError):
+        Choice("f", "function", ("relu", "tanh"), "sigmoid")
+
+
+def test_apply_frame_shorthands():
+    from matplotlib.figure import Figure
+    ax = Figure().add_subplot()
+    (line,) = ax.plot([], [])
+    text = ax.text(0, 0, "")
+    apply_frame({"line": line, "text": text}, {"line": ([0, 1], [2, 3]), "text": "hi"})
+    assert list(line.get_ydata()) == [2, 3] and text.get_text() == "hi"
+
+
+def test_knob_figure_requires_alt_text():
+    with pytest.raises(ValueError, match="alt"):
+        KnobFigure([], lambda fig: {}, lambda: {}, alt="")
