@@ -93,3 +93,218 @@ def draw_surface(ax, xlim, ylim, n=60, *, vmin=0.0, vmax=1.0, cmap=None):
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     return image
+
+
+# ---------------------------------------------------------------- network drawings
+#
+# A layered network is drawn once by ``draw_network`` (nodes, edges, empty value
+# labels) and restyled for each knob setting by ``network_style``, a pure function
+# that turns the weights and the activations for one input into colours, widths
+# and texts.  Blue means positive, vermillion (and dashes) negative, white zero.
+
+NETWORK_NEGATIVE, NETWORK_POSITIVE = COLORS["vermillion"], COLORS["blue"]
+
+
+def network_layout(sizes):
+    """Node centres of a layered network: a list with one (n_l, 2) array per layer.
+
+    sizes: [n_0, n_1, ...] nodes per layer.  Layer l stands at x = l; its nodes are
+    one unit apart, the first at the top, centred on y = 0.
+    """
+    sizes = _layer_sizes(sizes)
+    return [np.column_stack([np.full(n, float(l)), (n - 1) / 2 - np.arange(n)])
+            for l, n in enumerate(sizes)]
+
+
+def network_edges(sizes):
+    """Edge segments of a dense network: (E, 2, 2), E = sum of n_l·n_(l+1).
+
+    Edges run layer by layer and, inside a layer, in the order of W.ravel() for
+    W of shape (n_l, n_(l+1)): from node i to node j is row i, column j.
+    """
+    nodes = network_layout(sizes)
+    return np.array([(start, end) for left, right in zip(nodes[:-1], nodes[1:])
+                     for start in left for end in right])
+
+
+def _layer_sizes(sizes):
+    """sizes: at least two whole numbers >= 1 (nodes per layer)."""
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"sizes must be a list of layer widths such as [2, 3, 1], "
+                        f"got {type(sizes).__name__}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least two layers (inputs and outputs), got {list(sizes)}")
+    for i, n in enumerate(sizes):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"sizes[{i}] must be a whole number of at least 1, got {n!r}")
+    return [int(n) for n in sizes]
+
+
+def draw_network(ax, sizes, *, names=None, titles=None, node_size=900, value_size=8,
+                 key=True):
+    """Draw a dense network whose look ``network_style`` sets later; returns its artists.
+
+    sizes: [n_0, n_1, ...] nodes per layer.  names: optional list with, for each
+    layer, None or n_l node names (written left of the inputs, right of the outputs,
+    above hidden nodes in the upper half and below those in the lower half; break
+    long hidden names over two lines).  titles: optional list of one heading per layer.
+    key: add a small legend under the drawing.  Returns {"edges": LineCollection,
+    "nodes": PathCollection, "value l.i": Text in node i of layer l, "name l.i":
+    Text}.  The names are returned too, so they are drawn above the moving edges.
+    """
+    from matplotlib.collections import LineCollection
+
+    sizes = _layer_sizes(sizes)
+    nodes = network_layout(sizes)
+    xy = np.vstack(nodes)
+    edges = LineCollection(network_edges(sizes), colors="#aaaaaa", linewidths=1.0,
+                           capstyle="round", zorder=1)
+    ax.add_collection(edges)
+    dots = ax.scatter(xy[:, 0], xy[:, 1], s=node_size, facecolors="white",
+                      edgecolors="#444444", linewidths=1.2, zorder=2)
+    artists = {"edges": edges, "nodes": dots}
+    for l, layer in enumerate(nodes):
+        for i, (x, y) in enumerate(layer):
+            artists[f"value {l}.{i}"] = ax.text(x, y, "", ha="center", va="center",
+                                                fontsize=value_size, zorder=4)
+    artists.update(_node_names(ax, nodes, names))
+    _frame_network(ax, sizes, names, titles)
+    if key:
+        _network_key(ax)
+    return artists
+
+
+def _node_names(ax, nodes, names):
+    """Name labels beside the nodes: {"name l.i": Text}; names as in draw_network."""
+    if names is None:
+        return {}
+    if len(names) != len(nodes):
+        raise ValueError(f"names needs one entry per layer ({len(nodes)}), got {len(names)}")
+    made, last = {}, len(nodes) - 1
+    box = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
+    for l, (layer, layer_names) in enumerate(zip(nodes, names)):
+        if layer_names is None:
+            continue
+        if len(layer_names) != len(layer):
+            raise ValueError(f"names[{l}] needs {len(layer)} names, got {len(layer_names)}")
+        for i, ((x, y), name) in enumerate(zip(layer, layer_names)):
+            if l == 0:
+                place = {"x": x - 0.2, "y": y, "ha": "right", "va": "center"}
+            elif l == last:
+                place = {"x": x + 0.2, "y": y, "ha": "left", "va": "center"}
+            elif y >= 0:  # hidden nodes: names away from the centre, where fewer edges run
+                place = {"x": x, "y": y + 0.3, "ha": "center", "va": "bottom"}
+            else:
+                place = {"x": x, "y": y - 0.3, "ha": "center", "va": "top"}
+            made[f"name {l}.{i}"] = ax.text(s=name, fontsize=9, bbox=box, zorder=5, **place)
+    return made
+
+
+def _frame_network(ax, sizes, names, titles):
+    """Axes limits with room for names and titles; no ticks or spines."""
+    top = (max(sizes) - 1) / 2
+    left = 1.1 if names is not None and names[0] is not None else 0.4
+    right = 1.1 if names is not None and names[-1] is not None else 0.4
+    named_hidden = names is not None and any(n is not None for n in names[1:-1])
+    ax.set_xlim(-left, len(sizes) - 1 + right)
+    ax.set_ylim(-top - (0.85 if named_hidden else 0.5), top + (0.95 if titles else 0.6))
+    ax.set_axis_off()
+    if titles:
+        if len(titles) != len(sizes):
+            raise ValueError(f"titles needs one heading per layer ({len(sizes)}), got {len(titles)}")
+        for l, title in enumerate(titles):
+            ax.text(l, top + 0.75, title, ha="center", va="bottom", fontsize=10,
+                    color=COLORS["grey"], zorder=0)
+
+
+def _network_key(ax):
+    """A legend under the drawing explaining edge colours and node fills."""
+    from matplotlib.lines import Line2D
+    handles = [
+        Line2D([], [], color=NETWORK_POSITIVE, linewidth=2.5, label="positive weight"),
+        Line2D([], [], color=NETWORK_NEGATIVE, linewidth=2.5, linestyle=(0, (3, 1.5)),
+               label="negative weight"),
+        Line2D([], [], linestyle="none", marker="o", markersize=9, markerfacecolor=NETWORK_POSITIVE,
+               markeredgecolor="#444444", label="node value > 0"),
+        Line2D([], [], linestyle="none", marker="o", markersize=9, markerfacecolor=NETWORK_NEGATIVE,
+               markeredgecolor="#444444", label="node value < 0"),
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4,
+              fontsize=8, frameon=False, handlelength=2.2, columnspacing=1.2)
+
+
+def _hex_rgb(code):
+    """'#0072B2' -> array([0.0, 0.447, 0.698])."""
+    return np.array([int(code[i:i + 2], 16) for i in (1, 3, 5)]) / 255.0
+
+
+def diverging_rgba(t):
+    """Colours for values t (any shape) in [-1, 1]: vermillion (-1), white (0), blue (+1).
+
+    Returns t.shape + (4,) RGBA, fully opaque; values outside [-1, 1] are clipped.
+    """
+    t = np.clip(np.asarray(t, dtype=np.float64), -1.0, 1.0)[..., None]
+    end = np.where(t < 0, _hex_rgb(NETWORK_NEGATIVE), _hex_rgb(NETWORK_POSITIVE))
+    rgb = 1.0 + np.abs(t) * (end - 1.0)
+    return np.concatenate([rgb, np.ones(t.shape)], axis=-1)
+
+
+def _per_layer(value, n_layers, name):
+    """A number or one positive number per layer -> list of n_layers floats."""
+    values = [value] * n_layers if np.ndim(value) == 0 else list(value)
+    if len(values) != n_layers:
+        raise ValueError(f"{name} needs one number per layer ({n_layers}), got {len(values)}")
+    if not all(np.isfinite(v) and v > 0 for v in values):
+        raise ValueError(f"{name} must hold numbers greater than 0, got {values}")
+    return [float(v) for v in values]
+
+
+def _check_network(weights, activations):
+    """weights: L-1 arrays (n_l, n_(l+1)); activations: L vectors (n_l,) that chain."""
+    from ._validate import as_float_array
+    weights = [as_float_array(W, f"weights[{l}]", ndim=2) for l, W in enumerate(weights)]
+    activations = [as_float_array(a, f"activations[{l}]", ndim=1) for l, a in enumerate(activations)]
+    if len(activations) != len(weights) + 1:
+        raise ValueError(f"need one activation vector per layer: {len(weights)} weight "
+                         f"matrices make {len(weights) + 1} layers, got {len(activations)} vectors")
+    for l, W in enumerate(weights):
+        expected = (len(activations[l]), len(activations[l + 1]))
+        if W.shape != expected:
+            raise ValueError(f"weights[{l}] must have shape {expected} to join layers of "
+                             f"{expected[0]} and {expected[1]} nodes, got {W.shape}")
+    return weights, activations
+
+
+def network_style(weights, activations, *, weight_scale=None, activation_scale=1.0,
+                  decimals=2, max_width=6.0):
+    """The look of a network for one input: frame data for ``draw_network``'s artists.
+
+    weights: list of L-1 matrices, W_l of shape (n_l, n_(l+1)).  activations: list
+    of L vectors (n_l,), the node values for one example.  weight_scale: |w| drawn
+    at full strength, one number or one per weight matrix (default: the largest
+    |w|).  activation_scale: |value| drawn at full colour, one number or one per layer.  decimals: digits of the value labels,
+    one number or one per layer.  Returns {"edges": {colors (E, 4), linewidths (E,),
+    linestyles}, "nodes": {facecolors (n, 4)}, "value l.i": {text, color}}.
+    """
+    weights, activations = _check_network(weights, activations)
+    w = np.concatenate([W.ravel() for W in weights])
+    if weight_scale is None:
+        weight_scale = max(np.abs(w).max(), 1e-12)
+    scales = _per_layer(weight_scale, len(weights), "weight_scale")
+    full = np.concatenate([np.full(W.size, s) for W, s in zip(weights, scales)])
+    strength = np.clip(np.abs(w) / full, 0.0, 1.0)
+    colors = diverging_rgba(np.sign(w))
+    colors[:, 3] = 0.3 + 0.7 * strength
+    colors[w == 0] = (0.6, 0.6, 0.6, 0.5)  # a zero weight: a thin grey thread
+    edges = {"colors": colors, "linewidths": 0.4 + (max_width - 0.4) * strength,
+             "linestyles": ["solid" if v >= 0 else (0, (3, 1.5)) for v in w]}
+    scales = _per_layer(activation_scale, len(activations), "activation_scale")
+    digits = [decimals] * len(activations) if np.ndim(decimals) == 0 else list(decimals)
+    frame = {"edges": edges, "nodes": {"facecolors": np.vstack(
+        [diverging_rgba(a / s) for a, s in zip(activations, scales)])}}
+    for l, (a, s) in enumerate(zip(activations, scales)):
+        for i, value in enumerate(a):
+            ink = "white" if abs(value) / s > 0.6 else "black"
+            shown = round(float(value), digits[l]) + 0.0  # no "−0.00" for tiny negatives
+            frame[f"value {l}.{i}"] = {"text": number(shown, digits[l]), "color": ink}
+    return frame

@@ -1,0 +1,396 @@
+"""Chapter 4 figures: layers of neurons and the forward pass.
+
+Four knob figures: a small 2-3-1 network whose weights and node values are
+drawn as you turn an input or a weight (``forward_pass``); a house-price
+network whose hidden units were given meanings by hand (``house_network``);
+a 2-2-1 network whose knobs bend its decision surface until it separates XOR
+(``xor_by_hand``); and a 784-16-10 digit network's ten probabilities for one
+test image (``digit_probabilities``).  Every model is an nnlib ``Sequential``.
+"""
+import functools
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+
+from .. import datasets, train
+from ..knobs import KnobFigure, Slider
+from ..layers import Activation, Dense, Sequential
+from ..plotting import (
+    CLASS_COLORS, COLORS, draw_network, draw_surface, grid_points, network_style, number,
+    readout, scatter_classes, style_axes)
+
+__all__ = ["forward_pass", "house_network", "xor_by_hand", "digit_probabilities"]
+
+
+def _vector(values, decimals=2):
+    """'[ 0.65  −1.10   0.20]': numbers in aligned columns with true minus signs."""
+    return "[" + "  ".join(f"{number(round(v, decimals) + 0.0, decimals):>6}" for v in values) + "]"
+
+
+def _pinned_labels(ax, places):
+    """Italic knob names on the edges they control: {name: Text}.
+
+    places: {name: (x, y)}.  The labels go in the figure's moving set so that
+    they are drawn above the edges they sit on.
+    """
+    box = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "#888888"}
+    return {f"knob {name}": ax.text(x, y, name, ha="center", va="center", fontsize=10,
+                                    style="italic", weight="bold", bbox=box, zorder=6)
+            for name, (x, y) in places.items()}
+
+
+# ---------------------------------------------------------------- a small network
+
+SMALL_W1 = np.array([[0.8, -0.6, 0.9],
+                     [0.5, 1.0, -0.7]])
+SMALL_B1 = np.array([0.1, -0.2, 0.3])
+SMALL_W2 = np.array([[1.2], [0.8], [-0.6]])
+SMALL_B2 = np.array([0.2])
+SMALL_KNOBS = [
+    Slider("x1", "first input", -2.0, 2.0, 1.0, 0.1),
+    Slider("x2", "second input", -2.0, 2.0, -0.5, 0.1),
+    Slider("w", "weight x1 → h1", -2.0, 2.0, 0.8, 0.1),
+    Slider("v", "weight h1 → ŷ", -2.0, 2.0, 1.2, 0.1),
+]
+
+
+def small_model(w=0.8, v=1.2):
+    """The 2-3-1 network: Dense(2, 3), relu, Dense(3, 1), with W1[0, 0] = w, W2[0, 0] = v."""
+    W1, W2 = SMALL_W1.copy(), SMALL_W2.copy()
+    W1[0, 0], W2[0, 0] = w, v
+    return Sequential(Dense.from_weights(W1, SMALL_B1), Activation("relu"),
+                      Dense.from_weights(W2, SMALL_B2))
+
+
+def small_frame(*, x1, x2, w, v):
+    """Node values, edge styles and the matrix readout for one input (x1, x2).
+
+    The network runs on a batch of one row, X of shape (1, 2).
+    """
+    model = small_model(w, v)
+    X = np.array([[x1, x2]])
+    z = model[0](X)                       # (1, 3)
+    h = model[1](z)                       # (1, 3)
+    y_hat = model[2](h)                   # (1, 1)
+    frame = network_style([model[0].W, model[2].W], [X[0], h[0], y_hat[0]],
+                          weight_scale=2.0, activation_scale=2.0)
+    frame["readout"] = (f"z = x·W₁ + b₁ = {_vector(z[0])}\n"
+                        f"h = relu(z)    = {_vector(h[0])}\n"
+                        f"ŷ = h·W₂ + b₂ = {_vector(y_hat[0])}")
+    return frame
+
+
+def draw_small(fig):
+    """The 2-3-1 drawing above a readout of z, h and ŷ."""
+    ax = fig.add_axes((0.02, 0.30, 0.96, 0.68))
+    names = [["x₁", "x₂"], ["h₁", "h₂", "h₃"], ["ŷ"]]
+    artists = draw_network(ax, (2, 3, 1), names=names,
+                           titles=["input layer", "hidden layer (relu)", "output layer"])
+    artists.update(_pinned_labels(ax, {"w": (0.38, 0.69), "v": (1.62, 0.38)}))
+    text_ax = fig.add_axes((0.0, 0.0, 1.0, 0.2))
+    text_ax.set_axis_off()
+    artists["readout"] = readout(text_ax, 0.5, 0.55, ha="center", va="center", size=10)
+    artists["readout"].set_multialignment("left")
+    return artists
+
+
+def forward_pass():
+    """Knobs on both inputs and two weights of a 2-3-1 network; values flow left to right."""
+    alt = ("A network with two input nodes, three hidden nodes and one output node, every node "
+           "joined to every node of the next layer. Edge colour and thickness show each weight "
+           "(blue positive, dashed vermillion negative); node fill and the number inside show its "
+           "value for the current input. Below, the vectors z, h and the output ŷ.")
+    return KnobFigure(SMALL_KNOBS, draw_small, small_frame, alt=alt, figsize=(7.0, 4.6))
+
+
+# ---------------------------------------------------------------- house prices
+
+HIDDEN_MEANINGS = ("big house", "luxury\nlocation", "big and\nwell placed")
+# Hand-set: rows are the standardized inputs (size, location, bedrooms), columns the
+# hidden units above.  The output weights were then fitted by least squares to the
+# 200 made-up sales and rounded to multiples of 5 (see tests/test_forward_figures.py).
+HOUSE_W1 = np.array([[1.0, 0.0, 1.5],
+                     [0.0, 1.0, 2.0],
+                     [0.5, 0.0, 0.0]])
+HOUSE_B1 = np.array([2.5, 0.0, -0.5])
+HOUSE_W2 = np.array([[55.0], [80.0], [100.0]])
+HOUSE_B2 = np.array([115.0])
+HOUSE_KNOBS = [
+    Slider("size", "floor area in m²", 30, 250, 120, 5, integer=True),
+    Slider("location", "score out of 10", 0.0, 10.0, 7.5, 0.25),
+    Slider("bedrooms", "how many", 1, 5, 3, 1, integer=True),
+    Slider("v", "luxury location → price", 0.0, 200.0, 80.0, 5.0),
+]
+
+
+@functools.lru_cache(maxsize=1)
+def house_scaling():
+    """Mean (3,) and std (3,) of the house features, to standardize new houses alike."""
+    X, _ = datasets.house_prices()
+    _, mean, std = datasets.standardize(X)
+    mean.flags.writeable = std.flags.writeable = False
+    return mean, std
+
+
+def house_model(v=80.0):
+    """The 3-3-1 price network on standardized inputs; v is the luxury → price weight."""
+    W2 = HOUSE_W2.copy()
+    W2[1, 0] = v
+    return Sequential(Dense.from_weights(HOUSE_W1, HOUSE_B1), Activation("relu"),
+                      Dense.from_weights(W2, HOUSE_B2))
+
+
+def house_price(X, v=80.0):
+    """Predicted prices (N, 1), in thousands, of houses X (N, 3) in raw units."""
+    Z, _, _ = datasets.standardize(X, *house_scaling())
+    return house_model(v)(Z)
+
+
+def house_frame(*, size, location, bedrooms, v):
+    """Node values, edge styles and the price readout for one house."""
+    model = house_model(v)
+    Z, _, _ = datasets.standardize([[size, location, bedrooms]], *house_scaling())
+    hidden = model[1](model[0](Z))
+    price = model[2](hidden)
+    frame = network_style([model[0].W, model[2].W], [Z[0], hidden[0], price[0]],
+                          weight_scale=[2.0, 150.0], activation_scale=[2.0, 3.0, 800.0],
+                          decimals=[2, 2, 0])
+    frame["readout"] = (f"{size} m², location {location:g}/10, {bedrooms} bedroom"
+                        f"{'s' if bedrooms != 1 else ''}\npredicted price: {price[0, 0]:.0f} thousand")
+    return frame
+
+
+def draw_house(fig):
+    """The 3-3-1 drawing with named inputs and hidden units, and a price readout."""
+    ax = fig.add_axes((0.02, 0.24, 0.96, 0.74))
+    names = [["size", "location", "bedrooms"], list(HIDDEN_MEANINGS), ["price"]]
+    artists = draw_network(ax, (3, 3, 1), names=names, node_size=1100,
+                           titles=["inputs (standardized)", "hidden units (relu)", "output"])
+    artists.update(_pinned_labels(ax, {"v": (1.45, 0.0)}))
+    text_ax = fig.add_axes((0.0, 0.0, 1.0, 0.14))
+    text_ax.set_axis_off()
+    artists["readout"] = readout(text_ax, 0.5, 0.5, ha="center", va="center", size=10)
+    return artists
+
+
+def house_network():
+    """Knobs on a house's size, location and bedrooms and on one weight; the price follows."""
+    alt = ("A network with three inputs (size, location, bedrooms), three hidden units named big "
+           "house, luxury location and big and well placed, and one output, the price. Edge colour "
+           "and thickness show the weights, node fill and numbers show the values for the house set "
+           "by the knobs, and a box gives the predicted price in thousands.")
+    return KnobFigure(HOUSE_KNOBS, draw_house, house_frame, alt=alt, figsize=(7.0, 4.8))
+
+
+# ---------------------------------------------------------------- XOR by hand
+
+XOR_LIMITS = (-2.0, 2.0)
+XOR_X1_WEIGHT = 4.0        # weight from x1 into each hidden unit (fixed)
+XOR_W2 = np.array([[6.0], [-6.0]])
+XOR_B2 = np.array([-3.0])
+XOR_KNOBS = [
+    Slider("w1", "weight x2 → h1", -6.0, 6.0, 0.0, 0.5),
+    Slider("b1", "bias of h1", -6.0, 6.0, 0.0, 0.5),
+    Slider("w2", "weight x2 → h2", -6.0, 6.0, 0.0, 0.5),
+    Slider("b2", "bias of h2", -6.0, 6.0, 0.0, 0.5),
+]
+XOR_GRID = 60
+
+
+def xor_model(w1, b1, w2, b2):
+    """The 2-2-1 network of the XOR figure: sigmoid hidden units, a sigmoid output.
+
+    h_j = σ(4·x1 + w_j·x2 + b_j);  ŷ = σ(6·h1 − 6·h2 − 3), the chance of class 1.
+    """
+    W1 = np.array([[XOR_X1_WEIGHT, XOR_X1_WEIGHT], [w1, w2]])
+    return Sequential(Dense.from_weights(W1, [b1, b2]), Activation("sigmoid"),
+                      Dense.from_weights(XOR_W2, XOR_B2), Activation("sigmoid"))
+
+
+def boundary_segment(a, c, b, limits=XOR_LIMITS):
+    """Where a·x1 + c·x2 + b = 0 crosses the square limits²: ((x1, x1'), (x2, x2')).
+
+    Solves for the coordinate with the larger coefficient, so the segment is never
+    infinite; (nan, nan) pairs if a = c = 0 (no line).
+    """
+    ends = np.array(limits, dtype=float)
+    if a == 0 and c == 0:
+        return np.full(2, np.nan), np.full(2, np.nan)
+    if abs(c) >= abs(a):
+        return ends, -(a * ends + b) / c
+    return -(c * ends + b) / a, ends
+
+
+def xor_frame(X, y, *, w1, b1, w2, b2):
+    """The network's chance of class 1 over the square, its two hidden lines, its accuracy."""
+    model = xor_model(w1, b1, w2, b2)
+    grid = grid_points(XOR_LIMITS, XOR_LIMITS, XOR_GRID)
+    surface = model(grid).reshape(XOR_GRID, XOR_GRID)
+    acc = train.accuracy(model(X), y)
+    return {"surface": {"data": surface},
+            "line 1": boundary_segment(XOR_X1_WEIGHT, w1, b1),
+            "line 2": boundary_segment(XOR_X1_WEIGHT, w2, b2),
+            "readout": f"accuracy {acc:.0%}"}
+
+
+def draw_xor(fig, X, y):
+    """Heat map, XOR points and the two hidden units' lines; a key on the right."""
+    ax = fig.add_axes((0.1, 0.13, 0.5, 0.82))
+    style_axes(ax, xlabel="x₁", ylabel="x₂", grid=False)
+    surface = draw_surface(ax, XOR_LIMITS, XOR_LIMITS, XOR_GRID)
+    surface.set_alpha(0.7)  # lighter, so blue points stand out on the blue side
+    dots = scatter_classes(ax, X, y, size=24, labels=["class 0", "class 1"])
+    for dot in dots:
+        dot.set_edgecolor("#222222")
+    (line1,) = ax.plot([], [], "--", color=COLORS["black"], linewidth=2, label="h₁ = 0.5")
+    (line2,) = ax.plot([], [], ":", color=COLORS["black"], linewidth=2.4, label="h₂ = 0.5")
+    ax.set_xlim(*XOR_LIMITS)
+    ax.set_ylim(*XOR_LIMITS)
+    ax.legend(handles=[*dots, line1, line2], loc="upper left", bbox_to_anchor=(1.04, 1.0),
+              fontsize=9, frameon=False)
+    fig.text(0.63, 0.42, "h₁ = σ(4·x₁ + w₁·x₂ + b₁)\nh₂ = σ(4·x₁ + w₂·x₂ + b₂)\n"
+             "ŷ = σ(6·h₁ − 6·h₂ − 3)\n\ncolour: ŷ, the chance\nof class 1",
+             fontsize=9, va="top", family="DejaVu Sans Mono")
+    artists = {"surface": surface, "line 1": line1, "line 2": line2, "readout": readout(ax)}
+    artists.update({f"class {k}": dot for k, dot in enumerate(dots)})  # drawn above the surface
+    return artists
+
+
+def xor_by_hand(X=None, y=None):
+    """Four knobs of a 2-2-1 network bend its decision surface over the XOR points.
+
+    X: (N, 2), y: (N,) labels; defaults to ``datasets.xor()``.
+    """
+    if X is None:
+        X, y = datasets.xor()
+    alt = ("Heat map over the plane of a small network's chance that a point is class 1 (orange) "
+           "or class 0 (blue), with the four clouds of XOR points on top and two dashed lines where "
+           "each hidden unit switches; a box gives the accuracy on the points.")
+    return KnobFigure(XOR_KNOBS, partial(draw_xor, X=X, y=y), partial(xor_frame, X, y),
+                      alt=alt, figsize=(7.0, 4.2))
+
+
+# ---------------------------------------------------------------- digits
+
+DIGIT_SIDE = 28
+DIGIT_IMAGES_SHOWN = 60
+
+
+@dataclass(frozen=True)
+class DigitNetwork:
+    """A trained digit network and its held-out test images.
+
+    model: Sequential mapping (N, 784) pixels to (N, 10) probabilities (softmax last).
+    X_test: (M, 784) upscaled test images.  y_test: (M,) their digits.
+    small_test: (M, 8, 8) the original pictures.  test_accuracy: fraction right.
+    """
+
+    model: Sequential
+    X_test: np.ndarray
+    y_test: np.ndarray
+    small_test: np.ndarray
+    test_accuracy: float
+
+
+def upscaled_digits():
+    """All 1,797 digits blown up from 8×8 to 28×28: X (1797, 784), y (1797,), images (1797, 8, 8)."""
+    _, y, images = datasets.digits()
+    big = np.stack([datasets.upsample(image, DIGIT_SIDE) for image in images])
+    return big.reshape(len(big), -1), y, images
+
+
+@functools.lru_cache(maxsize=1)
+def digit_network(hidden=16, epochs=15, seed=0):
+    """Train a 784 → hidden → 10 network on 80 % of the upscaled digits (well under 2 s).
+
+    Returns a DigitNetwork; the same arguments give the same network (it is cached,
+    so please do not train it further).
+    """
+    X, y, images = upscaled_digits()
+    X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, 0.2, seed=seed)
+    # The same seed shuffles the same way, so this picks the same test rows.
+    _, small_test, _, _ = datasets.train_test_split(images.reshape(len(y), -1), y, 0.2, seed=seed)
+    net = Sequential.mlp((DIGIT_SIDE ** 2, hidden, 10), activation="relu",
+                         output_activation=None, seed=seed)
+    train.fit(net, X_train, y_train, loss="softmax_cross_entropy", lr=0.05,
+              epochs=epochs, batch_size=32, seed=seed)
+    model = Sequential(*net.layers, Activation("softmax"))
+    acc = train.accuracy(model(X_test), y_test)
+    return DigitNetwork(model, X_test, y_test, small_test.reshape(-1, 8, 8), acc)
+
+
+def digit_frame(*, i):
+    """Test image i, the network's ten probabilities as bars, and its verdict."""
+    net = digit_network()
+    probs = net.model(net.X_test[i:i + 1])[0]
+    label, guess = int(net.y_test[i]), int(probs.argmax())
+    frame = {"image": {"data": net.X_test[i].reshape(DIGIT_SIDE, DIGIT_SIDE)}}
+    for k, p in enumerate(probs):
+        colour = CLASS_COLORS[1] if k == label else CLASS_COLORS[0]
+        frame[f"bar {k}"] = {"height": p, "facecolor": colour}
+    verdict = "" if guess == label else ": a mistake"
+    frame["readout"] = (f"true digit: {label} (orange bar)\n"
+                        f"network says: {guess}, p = {probs[guess]:.3f}{verdict}")
+    return frame
+
+
+def draw_digits(fig):
+    """The 28×28 picture on the left, ten probability bars on the right."""
+    image_ax = fig.add_axes((0.02, 0.14, 0.34, 0.74))
+    image_ax.set_axis_off()
+    image_ax.set_title("what the network sees\n(28×28, upscaled from 8×8)", fontsize=10)
+    image = image_ax.imshow(np.zeros((DIGIT_SIDE, DIGIT_SIDE)), cmap="gray_r", vmin=0, vmax=1,
+                            interpolation="nearest")
+    ax = fig.add_axes((0.46, 0.14, 0.51, 0.72))
+    style_axes(ax, xlabel="digit", ylabel="probability", title="softmax output")
+    ax.set_xlim(-0.6, 9.6)
+    ax.set_ylim(0, 1.4)  # room for the readout above the bars
+    ax.spines["left"].set_bounds(0, 1)
+    ax.set_xticks(range(10))
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    bars = ax.bar(range(10), np.zeros(10), width=0.7, color=CLASS_COLORS[0])
+    artists = {f"bar {k}": bar for k, bar in enumerate(bars)}
+    artists.update({"image": image, "readout": readout(ax, 0.03, 0.97, size=9)})
+    return artists
+
+
+def digit_probabilities():
+    """Pick a test image; a trained 784-16-10 network gives ten probabilities."""
+    knobs = [Slider("i", "which test image", 0, DIGIT_IMAGES_SHOWN - 1, 0, 1, integer=True)]
+    alt = ("Left, a handwritten digit as a 28 by 28 grey picture; right, ten bars giving the "
+           "probability the network assigns to each digit 0 to 9, the bar of the true digit in "
+           "orange, and a box with the true digit and the network's answer.")
+    return KnobFigure(knobs, draw_digits, digit_frame, alt=alt, figsize=(7.0, 3.6))
+
+
+# ---------------------------------------------------------------- static figures
+
+def draw_layers(ax, sizes=(3, 4, 4, 2)):
+    """The plain shape of a dense network: named layers, every node joined to the next layer.
+
+    ax: a matplotlib axes.  sizes: nodes per layer.  Returns the artists of draw_network.
+    """
+    titles = ["input layer"] + [f"hidden layer {l}" for l in range(1, len(sizes) - 1)] + ["output layer"]
+    names = ([[f"x{_subscript(i + 1)}" for i in range(sizes[0])]] + [None] * (len(sizes) - 2)
+             + [[f"ŷ{_subscript(i + 1)}" for i in range(sizes[-1])]])
+    return draw_network(ax, sizes, names=names, titles=titles, key=False)
+
+
+def _subscript(n):
+    """12 -> '₁₂'."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def draw_upscaling(axes, i=0):
+    """Test digit i as stored (8×8) and as the network sees it (28×28). Returns the images."""
+    net = digit_network()
+    pictures = [(net.small_test[i], "as stored: 8×8 pixels"),
+                (net.X_test[i].reshape(DIGIT_SIDE, DIGIT_SIDE), "upscaled: 28×28 pixels")]
+    shown = []
+    for ax, (picture, title) in zip(axes, pictures):
+        shown.append(ax.imshow(picture, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest"))
+        ax.set_title(title, fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return shown
