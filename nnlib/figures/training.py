@@ -1,0 +1,536 @@
+"""Chapter 7 figures: small networks trained on 2-D data sets, what their hidden
+units learn, digits, and networks that are too small or too big.
+
+Every picture is a pure function of its knob values. Training is the costly
+part, so each distinct setting is trained once (full-batch gradient descent,
+fixed seeds) by a cached function that keeps a copy of the weights every few
+epochs; the "epochs trained" knob only picks one of those snapshots.
+
+Knob budget. A later step renders every frame of every knob combination for the
+static book, so the grids are kept small on purpose:
+
+* ``train_network``: 4 data sets × 2 activations × 4 widths (2, 4, 6, 8) ×
+  2 depths (1, 2) × 3 learning rates (0.5, 2.5, 4.5) = 192 distinct trainings
+  of 600 epochs (about 0.05 s each), a snapshot every 50 epochs: 13 frames
+  per training, 2,496 frames in all.
+* ``hidden_units``: reuses 4 of those trainings (width 8, depth 2, tanh,
+  lr 2.5): 4 data sets × 2 layers × 13 snapshots = 104 frames.
+* ``too_small_too_big``: 4 network sizes trained once each for 2,000 epochs
+  with a validation loss, a snapshot every 100 epochs: 84 frames.
+"""
+import functools
+import textwrap
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import activations, datasets, losses
+from ..knobs import Choice, KnobFigure, Slider
+from ..layers import Sequential
+from ..plotting import (
+    CLASS_COLORS, CLASS_MARKERS, COLORS, draw_surface, grid_points, readout, scatter_classes,
+    style_axes)
+from ..train import accuracy, fit
+
+__all__ = ["train_network", "hidden_units", "too_small_too_big"]
+
+BOX = (-2.2, 2.2)
+"""Both axes of every 2-D picture run over this interval."""
+GRID_N = 60
+LOSS = "binary_cross_entropy_with_logits"
+EPOCHS, EVERY = 600, 50
+SEED = 0
+
+KNOBS = [
+    Choice("data", "data set", ("xor", "moons", "circles", "spirals"), "moons"),
+    Choice("f", "activation", ("relu", "tanh"), "tanh"),
+    Slider("width", "units per hidden layer", 2, 8, 4, 2, integer=True),
+    Slider("depth", "hidden layers", 1, 2, 2, 1, integer=True),
+    Slider("lr", "learning rate η", 0.5, 4.5, 2.5, 2.0),
+    Slider("t", "epochs trained", 0, EPOCHS, EPOCHS, EVERY, integer=True),
+]
+
+
+# ------------------------------------------------------------------ data sets
+
+def _frozen(*arrays):
+    """Mark arrays read-only (they live in a cache shared by every figure)."""
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
+
+
+@functools.lru_cache(maxsize=None)
+def dataset(name):
+    """The chapter's version of a 2-D data set: X (200, 2) inside BOX and y (200,) labels 0/1.
+
+    name: "xor", "moons", "circles" or "spirals". Moons are centred and the
+    rings and spirals enlarged so that all four fill the same square.
+    """
+    makers = {
+        "xor": lambda: datasets.xor(200, noise=0.25),
+        "moons": lambda: _centred_moons(200, noise=0.12, seed=0),
+        "circles": lambda: _scaled(datasets.circles(200, noise=0.1), 1.5),
+        "spirals": lambda: _scaled(datasets.spirals(200, noise=0.1), 1.7),
+    }
+    if name not in makers:
+        raise ValueError(f"unknown data set {name!r}; expected one of {sorted(makers)}")
+    X, y = makers[name]()
+    return _frozen(X, y)
+
+
+def _centred_moons(n, noise, seed):
+    """datasets.moons moved so that the pair is centred on the origin and enlarged a little."""
+    X, y = datasets.moons(n, noise=noise, seed=seed)
+    return (X - np.array([0.5, 0.25])) * 1.2, y
+
+
+def _scaled(data, factor):
+    """(X, y) with X multiplied by factor."""
+    X, y = data
+    return X * factor, y
+
+
+@functools.lru_cache(maxsize=1)
+def _grid():
+    """The GRID_N² points where the pictures evaluate a network: (GRID_N², 2)."""
+    (points,) = _frozen(grid_points(BOX, BOX, GRID_N))
+    return points
+
+
+# ------------------------------------------------------------------ training
+
+@dataclass(frozen=True)
+class Run:
+    """One training, kept for the figures.
+
+    sizes: layer widths [2, ..., 1].  activation: hidden activation name.
+    epochs: (S,) epochs at which the weights were copied (0 = before training).
+    weights: S lists of parameter arrays, in the order of ``Sequential.parameters()``.
+    accuracy, val_accuracy: (S,) accuracy on the training and validation data at
+    each snapshot (val_accuracy is empty without validation data).
+    loss: training loss after 0, 1, 2, ... epochs (shorter if training diverged).
+    val_loss: validation loss after 1, 2, ... epochs (empty without validation data).
+    message: why training stopped early ("" if it did not).
+    """
+
+    sizes: tuple
+    activation: str
+    epochs: tuple
+    weights: tuple
+    accuracy: tuple
+    loss: tuple
+    val_accuracy: tuple = ()
+    val_loss: tuple = ()
+    message: str = ""
+
+    @property
+    def diverged(self):
+        return bool(self.message)
+
+    def snapshot(self, t):
+        """Index of the snapshot taken after t epochs, or None if training never got there."""
+        return self.epochs.index(t) if t in self.epochs else None
+
+
+def network(run, index):
+    """The network of snapshot ``index`` of ``run``, as a fresh Sequential."""
+    net = Sequential.mlp(list(run.sizes), activation=run.activation, seed=SEED)
+    for param, value in zip(net.parameters(), run.weights[index]):
+        param[...] = value
+    return net
+
+
+def _snapshot(net, X, y, X_val, y_val):
+    """(copied weights, training accuracy, validation accuracy or None) of net now."""
+    scores = accuracy(net.forward(X), y, threshold=0.0)
+    val = None if X_val is None else accuracy(net.forward(X_val), y_val, threshold=0.0)
+    return [p.copy() for p in net.parameters()], scores, val
+
+
+def train_run(X, y, sizes, activation, lr, epochs, every, X_val=None, y_val=None):
+    """Train an MLP of ``sizes`` with full-batch gradient descent; returns a Run.
+
+    X: (N, 2), y: (N,) labels 0/1; optional X_val, y_val the same for validation.
+    A snapshot (weights and accuracies) is kept before training and after every
+    ``every`` epochs, until training ends or diverges.
+    """
+    net = Sequential.mlp(list(sizes), activation=activation, seed=SEED)
+    targets = y.reshape(-1, 1).astype(np.float64)
+    snaps = {0: _snapshot(net, X, y, X_val, y_val)}
+
+    def keep(epoch, history):
+        if epoch % every == 0 and not history.diverged:
+            snaps[epoch] = _snapshot(net, X, y, X_val, y_val)
+
+    val = {} if X_val is None else {"X_val": X_val, "y_val": y_val.reshape(-1, 1).astype(np.float64)}
+    history = fit(net, X, targets, loss=LOSS, lr=lr, epochs=epochs, seed=SEED, callback=keep, **val)
+    loss = list(history.loss)
+    if not history.diverged:  # history.loss[k] is the loss after k updates; add the last one
+        loss.append(_loss_of(net, X, targets))
+    kept = [e for e in sorted(snaps) if e < len(loss)]  # a snapshot needs its loss too
+    weights, acc, val_acc = zip(*(snaps[e] for e in kept))
+    return Run(tuple(sizes), activation, tuple(kept), weights, acc, tuple(loss),
+               () if X_val is None else val_acc, tuple(history.val_loss), history.message)
+
+
+def _loss_of(net, X, targets):
+    """The chapter's loss of net on (X, targets)."""
+    return losses.get(LOSS)(net.forward(X), targets)[0]
+
+
+@functools.lru_cache(maxsize=256)
+def trained(data, f, width, depth, lr):
+    """The cached Run for one setting of the training figure's knobs (see KNOBS)."""
+    X, y = dataset(data)
+    sizes = (2,) + (width,) * depth + (1,)
+    return train_run(X, y, sizes, f, lr, EPOCHS, EVERY)
+
+
+def probability_map(net):
+    """P(class 1) of net on the picture's grid: (GRID_N, GRID_N), rows from the bottom."""
+    return activations.sigmoid(net.forward(_grid())).reshape(GRID_N, GRID_N)
+
+
+# ------------------------------------------------------------------ figure 1: train a network
+
+def _class_offsets(X, y):
+    """Frame data for the two class scatters: {"class0": {...}, "class1": {...}}."""
+    return {f"class{k}": {"offsets": X[y == k]} for k in (0, 1)}
+
+
+def training_frame(*, data, f, width, depth, lr, t):
+    """Pure frame of the training figure: the network's map, the points and the loss so far.
+
+    Keys: surface, class0, class1, message, readout (left panel); curve, so_far,
+    now, loss_readout (right panel).  A diverged run shows its message instead
+    of a map once t passes the epoch where it blew up.
+    """
+    run = trained(data, f, width, depth, lr)
+    X, y = dataset(data)
+    epochs = np.arange(len(run.loss))
+    frame = {**_class_offsets(X, y), "curve": (epochs, np.array(run.loss))}
+    shown = min(t, len(run.loss) - 1)
+    frame["so_far"] = (epochs[:shown + 1], np.array(run.loss[:shown + 1]))
+    frame["now"] = ([shown], [run.loss[shown]])
+    index = run.snapshot(t)
+    if index is None:
+        frame.update(surface={"data": np.full((GRID_N, GRID_N), 0.5)}, readout="",
+                     message=textwrap.fill(f"diverged: {run.message}", 30),
+                     loss_readout=f"training stopped\nlast finite loss {run.loss[-1]:.3g}")
+        return frame
+    frame.update(surface={"data": probability_map(network(run, index))}, message="",
+                 readout=f"training accuracy {run.accuracy[index]:.0%}",
+                 loss_readout=f"epoch {t}\nloss {run.loss[t]:.3f}")
+    return frame
+
+
+def _draw_points(ax, size=22):
+    """The two class scatters (blue circles, orange squares) above a map; returns them by name.
+
+    They start with the XOR points; a frame moves them to the chosen data set's.
+    """
+    made = scatter_classes(ax, *dataset("xor"), size=size)
+    return {f"class{k}": collection for k, collection in enumerate(made)}
+
+
+def _draw_map_axes(ax, title):
+    """A square map panel over BOX with the probability surface; returns the image."""
+    style_axes(ax, xlabel="x₁", ylabel="x₂", title=title, grid=False)
+    image = draw_surface(ax, BOX, BOX, GRID_N)
+    image.set_alpha(0.6)  # pale, so that the points on top stay easy to see
+    ax.set_aspect("equal")
+    return image
+
+
+def _message(ax):
+    """An empty centred text for 'diverged: ...' messages."""
+    return ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
+                   fontsize=10, color=COLORS["vermillion"], zorder=11,
+                   bbox={"boxstyle": "round,pad=0.5", "facecolor": "white", "edgecolor": COLORS["vermillion"]})
+
+
+def _draw_loss_axes(ax, xmax, ylim=(1e-4, 3.0)):
+    """A loss-against-epochs panel on a log scale."""
+    style_axes(ax, xlabel="epochs trained", ylabel="training loss (log scale)",
+               title="loss while training")
+    ax.set_yscale("log")
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(*ylim)
+
+
+def draw_training(fig):
+    """The training figure: the network's map with the data, and the loss curve."""
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.15]})
+    image = _draw_map_axes(left, "P(class 1) over the plane")
+    cbar = fig.colorbar(image, ax=left, fraction=0.046, pad=0.03, ticks=[0, 0.5, 1])
+    cbar.ax.tick_params(labelsize=8)
+    points = _draw_points(left)
+    _draw_loss_axes(right, EPOCHS)
+    (curve,) = right.plot([], [], color="#bbbbbb", linewidth=1.5, label="whole run")
+    (so_far,) = right.plot([], [], color=COLORS["blue"], linewidth=2.2, label="so far")
+    (now,) = right.plot([], [], "o", color=COLORS["vermillion"], markersize=7, zorder=5,
+                        label="now")
+    right.legend(loc="lower left", fontsize=9)
+    fig.tight_layout()
+    return {"surface": image, **points, "message": _message(left),
+            "readout": readout(left, y=0.04, va="bottom", size=9), "curve": curve,
+            "so_far": so_far, "now": now, "loss_readout": readout(right, x=0.97, ha="right")}
+
+
+def train_network():
+    """Train a small network on a 2-D data set; knobs for the data, the network and time."""
+    alt = ("Left: a square map coloured from blue (class 0) to orange (class 1) by the trained "
+           "network's probability, with the data points on top. Right: the training loss against "
+           "epochs on a log scale, with the current epoch marked.")
+    return KnobFigure(KNOBS, draw_training, training_frame, alt=alt, figsize=(9.6, 4.2))
+
+
+# ------------------------------------------------------------------ figure 2: hidden units
+
+HIDDEN = {"f": "tanh", "width": 8, "depth": 2, "lr": 2.5}
+"""The network whose hidden units figure 2 shows (one of figure 1's settings)."""
+
+UNIT_KNOBS = [
+    Choice("data", "data set", ("xor", "moons", "circles", "spirals"), "circles"),
+    Slider("layer", "hidden layer shown", 1, 2, 1, 1, integer=True),
+    Slider("t", "epochs trained", 0, EPOCHS, EPOCHS, EVERY, integer=True),
+]
+
+
+def unit_maps(net, layer):
+    """What each unit of a hidden layer outputs over the grid: (units, GRID_N, GRID_N).
+
+    layer: 1 for the first hidden layer, 2 for the second.  Uses the layers of
+    net up to and including that layer's activation.
+    """
+    outputs = net[:2 * layer].forward(_grid())
+    return outputs.T.reshape(-1, GRID_N, GRID_N)
+
+
+def units_frame(*, data, layer, t):
+    """Pure frame of the hidden-unit figure: unit0..unit7, surface, the points, readout."""
+    run = trained(data, **HIDDEN)
+    net = network(run, run.snapshot(t))
+    frame = {f"unit{j}": {"data": m} for j, m in enumerate(unit_maps(net, layer))}
+    frame.update(_class_offsets(*dataset(data)), surface={"data": probability_map(net)})
+    accuracy = run.accuracy[run.snapshot(t)]
+    frame["readout"] = f"layer {layer}, epoch {t}: training accuracy {accuracy:.0%}"
+    return frame
+
+
+def draw_units(fig):
+    """Eight small maps (one per hidden unit) beside the network's output map."""
+    grid = fig.add_gridspec(2, 6, width_ratios=[1, 1, 1, 1, 0.25, 2.2], hspace=0.25, wspace=0.08,
+                            left=0.03, right=0.97, top=0.88, bottom=0.1)
+    artists = {}
+    for j in range(HIDDEN["width"]):
+        ax = fig.add_subplot(grid[j // 4, j % 4])
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"unit {j + 1}", fontsize=9, pad=3)
+        artists[f"unit{j}"] = draw_surface(ax, BOX, BOX, GRID_N, vmin=-1.0, vmax=1.0)
+        ax.set_aspect("equal")
+    out = fig.add_subplot(grid[:, 5])
+    artists["surface"] = _draw_map_axes(out, "the network's output")
+    artists.update(_draw_points(out, size=14))
+    text = fig.text(0.03, 0.965, "", ha="left", va="top", fontsize=10)
+    fig.text(0.03, 0.02, "each small map: a unit's output, from −1 (blue) through 0 (white) to +1 (orange)",
+             fontsize=8.5, color=COLORS["grey"])
+    artists["readout"] = text
+    return artists
+
+
+def hidden_units():
+    """What each hidden unit of a trained 2-8-8-1 tanh network responds to."""
+    alt = ("Eight small square maps, one per hidden unit of the chosen layer, each coloured blue "
+           "where the unit outputs −1 and orange where it outputs +1; beside them the network's "
+           "output map with the data points.")
+    return KnobFigure(UNIT_KNOBS, draw_units, units_frame, alt=alt, figsize=(9.6, 4.0))
+
+
+# ------------------------------------------------------------------ figure 3: too small, too big
+
+SIZES = {
+    "1 unit": (2, 1, 1),
+    "4 units": (2, 4, 1),
+    "16 units": (2, 16, 1),
+    "2 × 32 units": (2, 32, 32, 1),
+}
+FIT_EPOCHS, FIT_EVERY, FIT_LR = 2000, 100, 1.0
+
+FIT_KNOBS = [
+    Choice("size", "hidden units", tuple(SIZES), "16 units"),
+    Slider("t", "epochs trained", 0, FIT_EPOCHS, FIT_EPOCHS, FIT_EVERY, integer=True),
+]
+
+
+@functools.lru_cache(maxsize=1)
+def noisy_moons():
+    """Few noisy training points and many validation points from the same moons.
+
+    Returns X_train (30, 2), y_train (30,), X_val (300, 2), y_val (300,).
+    """
+    X, y = _centred_moons(30, noise=0.3, seed=1)
+    X_val, y_val = _centred_moons(300, noise=0.3, seed=2)
+    return _frozen(X, y, X_val, y_val)
+
+
+@functools.lru_cache(maxsize=None)
+def fitted(size):
+    """The cached Run of one network size on noisy_moons(), with validation loss."""
+    X, y, X_val, y_val = noisy_moons()
+    sizes = SIZES[size] if size in SIZES else _unknown_size(size)
+    return train_run(X, y, sizes, "relu", FIT_LR, FIT_EPOCHS, FIT_EVERY, X_val, y_val)
+
+
+def _unknown_size(size):
+    raise ValueError(f"unknown size {size!r}; expected one of {list(SIZES)}")
+
+
+def best_epoch(run):
+    """The epoch with the lowest validation loss (after 1, 2, ... epochs)."""
+    return int(np.argmin(run.val_loss)) + 1
+
+
+def fitting_frame(*, size, t):
+    """Pure frame of the too-small-too-big figure."""
+    run = fitted(size)
+    index = run.snapshot(t)
+    epochs = np.arange(1, len(run.val_loss) + 1)
+    best = best_epoch(run)
+    text = f"epoch {t}\ntraining loss   {run.loss[t]:.2g}"
+    if t:
+        text += f"\nvalidation loss {run.val_loss[t - 1]:.2g}"
+    return {
+        "surface": {"data": probability_map(network(run, index))},
+        "train": (np.arange(len(run.loss)), np.array(run.loss)),
+        "val": (epochs, np.array(run.val_loss)),
+        "now": ([t, t], [1e-4, 10.0]),
+        "best": ([best], [run.val_loss[best - 1]]),
+        "readout": (f"accuracy: training {run.accuracy[index]:.0%}, "
+                    f"new points {run.val_accuracy[index]:.0%}"),
+        "loss_readout": text,
+    }
+
+
+def draw_fitting(fig):
+    """Map with training points (filled) and validation points (hollow); both loss curves."""
+    X, y, X_val, y_val = noisy_moons()
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.25]})
+    artists = {"surface": _draw_map_axes(left, "training points (filled), new points (hollow)")}
+    for k in (0, 1):
+        rows = y_val == k
+        artists[f"val{k}"] = left.scatter(X_val[rows, 0], X_val[rows, 1], s=12, facecolors="none",
+                                          edgecolors=CLASS_COLORS[k], marker=CLASS_MARKERS[k],
+                                          linewidths=0.8, alpha=0.7, zorder=2)
+    for k, made in enumerate(scatter_classes(left, X, y, size=46)):
+        made.set_edgecolor("black")
+        artists[f"train{k}"] = made
+    _draw_loss_axes(right, FIT_EPOCHS, ylim=(1e-4, 10.0))
+    right.set_ylabel("loss (log scale)")
+    right.set_title("training loss and validation loss", fontsize=11)
+    (train_line,) = right.plot([], [], color=COLORS["blue"], linewidth=2.2, label="training")
+    (val_line,) = right.plot([], [], color=COLORS["vermillion"], linewidth=2.2, linestyle="--",
+                             label="validation")
+    (now,) = right.plot([], [], color=COLORS["black"], linewidth=1.0, linestyle=":")
+    (best,) = right.plot([], [], "v", color=COLORS["vermillion"], markersize=9, zorder=5,
+                         label="lowest validation loss")
+    right.legend(loc="upper left", fontsize=9)
+    fig.tight_layout()
+    artists.update(train=train_line, val=val_line, now=now, best=best,
+                   readout=readout(left, y=0.04, va="bottom", size=9),
+                   loss_readout=readout(right, y=0.04, va="bottom", size=10))
+    return artists
+
+
+def too_small_too_big():
+    """Underfitting and overfitting: a network size knob and an epochs knob, two loss curves."""
+    alt = ("Left: the network's probability map over noisy moon-shaped data, training points "
+           "filled and new validation points hollow. Right: training loss and validation loss "
+           "against epochs on a log scale, the lowest validation loss marked.")
+    return KnobFigure(FIT_KNOBS, draw_fitting, fitting_frame, alt=alt, figsize=(9.6, 4.2))
+
+
+# ------------------------------------------------------------------ static figures
+
+def draw_datasets(axes, names=("xor", "moons", "circles", "spirals")):
+    """One panel per data set: its points coloured and shaped by class.  Returns the axes."""
+    for ax, name in zip(axes, names):
+        X, y = dataset(name)
+        style_axes(ax, title=name, grid=False)
+        scatter_classes(ax, X, y, size=16)
+        ax.set_xlim(*BOX)
+        ax.set_ylim(*BOX)
+        ax.set_aspect("equal")
+        ax.set_xticks([-2, 0, 2])
+        ax.set_yticks([-2, 0, 2])
+    return axes
+
+
+def draw_digits(axes, images, titles):
+    """Show small grey images (M, h, w), one per axes, with a title each.  Returns the axes."""
+    for ax, image, title in zip(axes, images, titles):
+        ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(title, fontsize=9.5)
+    return axes
+
+
+def confusion_matrix(labels, predicted, n_classes=10):
+    """Counts C (K, K): C[i, j] = how many examples of class i were predicted as j.
+
+    labels, predicted: (N,) integer classes in 0..n_classes-1.
+    """
+    labels, predicted = np.asarray(labels), np.asarray(predicted)
+    if labels.shape != predicted.shape or labels.ndim != 1:
+        raise ValueError(f"labels and predicted must be 1-D of the same length, got shapes "
+                         f"{labels.shape} and {predicted.shape}")
+    counts = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(counts, (labels, predicted), 1)
+    return counts
+
+
+def draw_confusion(ax, counts):
+    """Draw a confusion matrix counts (K, K) as a grid of numbers; returns the image."""
+    counts = np.asarray(counts)
+    k = len(counts)
+    shade = np.where(np.eye(k, dtype=bool), 0.0, counts)  # colour only the mistakes
+    image = ax.imshow(shade, cmap="Oranges", vmin=0, vmax=max(shade.max(), 1) * 1.3)
+    for i in range(k):
+        for j in range(k):
+            if counts[i, j]:
+                weight = "bold" if i == j else "normal"
+                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=8.5,
+                        fontweight=weight, color="black" if i != j else COLORS["blue"])
+    ax.set_xticks(range(k))
+    ax.set_yticks(range(k))
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_title("confusion matrix (held-out digits)", fontsize=11)
+    return image
+
+
+def draw_mistakes(axes, images, labels, probabilities):
+    """Show mistakes: a digit in each axes of the top row, its 10 probabilities below it.
+
+    axes: (2, M) array of axes.  images: (M, 8, 8).  labels: (M,) true digits.
+    probabilities: (M, 10) the network's softmax outputs.  Returns the bar containers.
+    """
+    bars = []
+    guesses = np.argmax(probabilities, axis=1)
+    draw_digits(axes[0], images, [f"is {k}, read as {g}" for k, g in zip(labels, guesses)])
+    for column, (label, p, guess) in enumerate(zip(labels, probabilities, guesses)):
+        bottom = axes[1, column]
+        colours = [COLORS["grey"]] * 10
+        colours[guess], colours[label] = COLORS["vermillion"], COLORS["blue"]
+        bars.append(bottom.bar(range(10), p, color=colours))
+        bottom.set_ylim(0, 1)
+        bottom.set_xticks(range(10))
+        bottom.tick_params(labelsize=7.5)
+        bottom.set_yticks([0, 0.5, 1] if column == 0 else [])
+        style_axes(bottom, grid=False)
+        bottom.text(guess, min(p[guess] + 0.04, 0.9), f"{p[guess]:.0%}", ha="center", fontsize=8)
+    axes[1, 0].set_ylabel("probability")
+    return bars
