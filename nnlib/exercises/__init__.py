@@ -9,6 +9,8 @@ import functools
 import html
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Feedback:
@@ -53,3 +55,22 @@ def as_number(value, name):
     if number != number or number in (float("inf"), float("-inf")):
         raise ValueError(f"{name} should be a finite number, got {value!r}")
     return number
+
+
+def replace_none(answer):
+    """Feedback asking to replace the placeholder, or None if there is an answer."""
+    if answer is None:
+        return Feedback(False, "replace None with your answer, then run the cell again.")
+    return None
+
+
+def call_reader(fn, *args):
+    """Run the reader's function.  Returns (value, None) or (None, Feedback) if it failed."""
+    if not callable(fn):
+        return None, Feedback(False, f"pass your function itself (its name, without brackets), "
+                                     f"got {type(fn).__name__}.")
+    try:
+        with np.errstate(all="ignore"):
+            return fn(*args), None
+    except Exception as err:  # noqa: BLE001 - any mistake in the reader's code becomes a hint
+        return None, Feedback(False, f"your function stopped with {type(err).__name__}: {err}")

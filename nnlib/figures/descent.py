@@ -1,0 +1,455 @@
+"""Chapter 6 figures: slopes, the chain rule, and gradient descent on the line fit.
+
+The gradients drawn here come from ``nnlib.layers`` (a Dense layer's backward
+pass) and training runs from ``nnlib.train.fit``; the pure helpers
+``line_gradient``, ``gradient_descent_path`` and ``neuron_chain`` are what the
+tests compare with the library.
+"""
+from functools import lru_cache, partial
+
+import numpy as np
+from matplotlib.patches import FancyArrowPatch
+
+from .. import activations, datasets, layers, losses, train
+from .._validate import as_float_array, positive_number
+from ..knobs import Choice, KnobFigure, Slider
+from ..plotting import COLORS, number, readout, style_axes
+from .loss import best_line, centred_readout, draw_landscape, landscape
+
+__all__ = ["slope_of_the_loss", "neuron_graph", "descent_path", "epochs_and_batches"]
+
+START = (-2.0, -3.5)
+"""Where every descent in this chapter starts: w = −2, b = −3.5 (far from the best line)."""
+STEPS = 40
+ESCAPE = 1e3
+"""A descent stops once |w| or |b| passes this: it has left the map for good."""
+
+
+# ------------------------------------------------------------------ helpers ---
+def line_gradient(w, b, X, y):
+    """Loss and gradient of the line fit, from nnlib's Dense layer.
+
+    w, b: numbers.  X: (N, 1) inputs, y: (N, 1) targets.  Returns (loss,
+    grad) with grad = (∂L/∂w, ∂L/∂b), shape (2,), for L = MSE of ŷ = w·x + b.
+    """
+    layer = layers.Dense.from_weights([[w]], [b])
+    loss, dout = losses.mse(layer.forward(X), y)
+    layer.backward(dout)
+    return loss, np.array([layer.dW[0, 0], layer.db[0]])
+
+
+def gradient_descent_path(grad_fn, start, lr, steps, escape=ESCAPE):
+    """The points visited by plain gradient descent, p ← p − lr·grad_fn(p).
+
+    grad_fn: function of a (P,) point returning its (P,) gradient.  start: (P,).
+    lr: learning rate > 0.  steps: whole number >= 0.  Returns (K + 1, P), the
+    start then one row per step; K < steps if a point leaves the box
+    |p_i| <= escape (that point is kept) or the gradient stops being finite.
+    """
+    point = as_float_array(start, "start", ndim=1).copy()
+    lr = positive_number(lr, "lr")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
+    path = [point]
+    for _ in range(steps):
+        with np.errstate(all="ignore"):
+            point = point - lr * np.asarray(grad_fn(point), dtype=np.float64)
+        if not np.all(np.isfinite(point)):
+            break
+        path.append(point)
+        if np.abs(point).max() > escape:
+            break
+    return np.array(path)
+
+
+@lru_cache(maxsize=64)
+def descent_run(lr, steps=STEPS, start=START):
+    """Gradient descent on the chapter-1 line fit.  Returns (path (K+1, 2), losses (K+1,)).
+
+    lr: learning rate.  The arrays are cached, so they come back read-only.
+    """
+    X, y = datasets.line_points()
+    path = gradient_descent_path(lambda p: line_gradient(p[0], p[1], X, y)[1], start, lr, steps)
+    loss = np.array([line_gradient(w, b, X, y)[0] for w, b in path])
+    path.setflags(write=False)
+    loss.setflags(write=False)
+    return path, loss
+
+
+def verdict(path, loss, steps=STEPS):
+    """One phrase on how a run went: "diverging", "on the edge", "zig-zag", "too small" or
+    "about right".
+
+    path: (K+1, 2) points, loss: (K+1,) their losses, steps: how many were asked for.
+    A run zig-zags when w changes direction at most steps; it has settled when
+    its last loss is within 5 % of the lowest possible.
+    """
+    X, y = datasets.line_points()
+    low = losses.mse(np.column_stack([X[:, 0], np.ones(len(X))]) @ best_line(X, y), y[:, 0])[0]
+    if len(path) < steps + 1 or loss[-1] > loss[0]:
+        return "diverging"
+    settled = loss[-1] <= 1.05 * low
+    dw = np.diff(path[:, 0])
+    if np.mean(np.sign(dw[1:]) != np.sign(dw[:-1])) > 0.5:
+        return "zig-zag" if settled else "on the edge"
+    return "about right" if settled else "too small"
+
+
+VERDICTS = {
+    "too small": "too small\nstill creeping down after 40 steps",
+    "about right": "about right\nsmooth and quick to the bottom",
+    "zig-zag": "large\nzig-zags across the valley, settles",
+    "on the edge": "on the edge\nzig-zags and hardly settles",
+    "diverging": "too large\neach step overshoots further",
+}
+
+
+# ------------------------------------------------------ the slope of the loss ---
+SLOPE_KNOBS = [
+    Slider("w", "weight", -1.5, 2.5, -1.0, 0.1),
+    Slider("b", "bias", -3.0, 4.0, 3.0, 0.2),
+    Slider("h", "nudge size", 0.05, 1.0, 0.5, 0.05),
+]
+SLICE_W = np.linspace(-1.7, 3.7, 109)
+SLICE_B = np.linspace(-3.3, 5.3, 87)
+SLOPE_YLIM = (0.0, 85.0)
+"""Every point the knobs can reach (loss at most 63) sits below the readouts."""
+
+
+def slice_frame(values, at, h, slope, losses_at):
+    """Frame data for one slice: the curve, tangent, nudge triangle and marker.
+
+    values: (S,) knob values the curve is drawn over.  at: the current value,
+    h: the nudge, slope: the derivative there, losses_at: function (K,) knob
+    values -> (K,) losses.  Returns (frame data, the nudge ratio ΔL/h).
+    """
+    curve, (here, there) = losses_at(values), losses_at(np.array([at, at + h]))
+    half = 0.12 * (values[-1] - values[0])
+    ends = np.array([at - half, at + half])
+    return {"curve": (values, curve),
+            "tangent": (ends, here + slope * (ends - at)),
+            "nudge": ([at, at + h, at + h], [here, here, there]),
+            "dots": ([at, at + h], [here, there])}, (there - here) / h
+
+
+def slope_frame(X, y, *, w, b, h):
+    """Two slices of the line-fit loss: L over w (b held) and L over b (w held).
+
+    X: (N, 1), y: (N, 1).  Returns the frame: for each slice the curve, the
+    tangent line with the derivative from ``line_gradient`` (nnlib's backward
+    pass), the nudge triangle from the knob to knob + h, and a readout
+    comparing the ratio ΔL/h with the derivative.
+    """
+    loss, (dw, db) = line_gradient(w, b, X, y)
+    frame = {}
+    for key, values, at, slope, losses_at in (
+            ("w", SLICE_W, w, dw, lambda ws: landscape(X, y, ws, [b])[0]),
+            ("b", SLICE_B, b, db, lambda bs: landscape(X, y, [w], bs)[:, 0])):
+        parts, ratio = slice_frame(values, at, h, slope, losses_at)
+        frame.update({f"{name}_{key}": data for name, data in parts.items()})
+        nudge = f"nudge (dashed) {key} by {h:.2f}:"
+        frame[f"readout_{key}"] = (f"L = {loss:.2f}\n{nudge}  ΔL/Δ{key} = {number(ratio)}\n"
+                                   f"{'slope of the tangent:':<{len(nudge)}}  ∂L/∂{key} = {number(slope)}")
+    return frame
+
+
+def draw_slope(fig, X, y):
+    """Two panels, L over w and L over b; returns the moving artists."""
+    axes = fig.subplots(1, 2)
+    artists = {}
+    for ax, key, values, held in ((axes[0], "w", SLICE_W, "b"), (axes[1], "b", SLICE_B, "w")):
+        style_axes(ax, xlabel=f"{key} ({'weight' if key == 'w' else 'bias'})", ylabel="loss L (MSE)",
+                   title=f"L as a function of {key} alone ({held} held fixed)")
+        ax.set_xlim(values[0], values[-1])
+        ax.set_ylim(*SLOPE_YLIM)
+        (artists[f"curve_{key}"],) = ax.plot([], [], color=COLORS["blue"], linewidth=2.4)
+        (artists[f"tangent_{key}"],) = ax.plot([], [], color=COLORS["black"], linewidth=1.8)
+        (artists[f"nudge_{key}"],) = ax.plot([], [], "--", color=COLORS["vermillion"], linewidth=1.8)
+        (artists[f"dots_{key}"],) = ax.plot([], [], "o", color=COLORS["vermillion"], markersize=7,
+                                            markeredgecolor="white", zorder=5)
+    fig.tight_layout()
+    for key, ax in zip("wb", axes):
+        artists[f"readout_{key}"] = centred_readout(ax, 0.5, 0.97, size=9.5)
+    return artists
+
+
+def slope_of_the_loss(X=None, y=None):
+    """Knobs w, b and the nudge h: the loss over each knob, its tangent, and the nudge ratio.
+
+    X: (N, 1), y: (N, 1); defaults to ``datasets.line_points()``.
+    """
+    if X is None:
+        X, y = datasets.line_points()
+    alt = ("Two panels of the line fit's mean squared error: on the left as a function of the weight w "
+           "with the bias held, on the right as a function of b with w held. Each shows the tangent "
+           "line at the current knob, a dashed triangle for a nudge of size h and its rise, and a box "
+           "comparing the ratio of the loss change to the nudge with the derivative.")
+    return KnobFigure(SLOPE_KNOBS, partial(draw_slope, X=X, y=y), partial(slope_frame, X, y),
+                      alt=alt, figsize=(9.6, 4.1))
+
+
+# --------------------------------------------------- chain rule in one neuron ---
+def neuron_chain(x, w, b, y):
+    """Forward values and gradients of L = (σ(w·x + b) − y)², by the chain rule.
+
+    x, w, b, y: numbers.  Returns a dict of floats: z, a, L (forward);
+    dL_da, da_dz (local derivatives); dL_dz, dL_dw, dL_db, dL_dx (backward).
+    """
+    z = w * x + b
+    a = float(activations.sigmoid(z))
+    dL_da = 2.0 * (a - y)
+    da_dz = a * (1.0 - a)
+    dL_dz = dL_da * da_dz
+    return {"z": z, "a": a, "L": (a - y) ** 2, "dL_da": dL_da, "da_dz": da_dz, "dL_dz": dL_dz,
+            "dL_dw": dL_dz * x, "dL_db": dL_dz, "dL_dx": dL_dz * w}
+
+
+TARGET = 1.0
+"""The neuron's target y in the graph figure."""
+NEURON_KNOBS = [
+    Slider("x", "input", -2.0, 2.0, 1.5, 0.1),
+    Slider("w", "weight", -3.0, 3.0, 0.5, 0.1),
+    Slider("b", "bias", -3.0, 3.0, -0.5, 0.1),
+]
+NODES = {"x": (0.9, 5.0), "w": (0.9, 3.2), "b": (0.9, 1.4), "z": (3.9, 3.2), "a": (6.3, 3.2),
+         "L": (8.8, 3.2), "y": (8.8, 5.1)}
+NODE_TEXT = {"x": "x", "w": "w", "b": "b", "z": "z = w·x + b", "a": "a = σ(z)", "L": "L = (a − y)²",
+             "y": "y"}
+EDGES = (("x", "z"), ("w", "z"), ("b", "z"), ("z", "a"), ("a", "L"), ("y", "L"))
+
+
+def neuron_frame(*, x, w, b, y=TARGET):
+    """Texts of the computational graph at the knob setting (see ``neuron_chain``).
+
+    x, w, b: numbers (the knobs).  y: the target.
+    """
+    c = neuron_chain(x, w, b, y)
+    f = lambda v: number(v, 3)  # noqa: E731
+    return {
+        "fwd_x": f"x = {number(x)}", "fwd_w": f"w = {number(w)}", "fwd_b": f"b = {number(b)}",
+        "fwd_z": f"z = {f(c['z'])}", "fwd_a": f"a = {f(c['a'])}", "fwd_L": f"L = {f(c['L'])}",
+        "fwd_y": f"y = {y:g}",
+        "back_x": f"∂L/∂x = {f(c['dL_dx'])}", "back_w": f"∂L/∂w = {f(c['dL_dw'])}",
+        "back_b": f"∂L/∂b = {f(c['dL_db'])}", "back_z": f"∂L/∂z = {f(c['dL_dz'])}",
+        "back_a": f"∂L/∂a = {f(c['dL_da'])}", "back_L": "∂L/∂L = 1",
+        "chain": (f"∂L/∂w = ∂L/∂a · ∂a/∂z · ∂z/∂w = ({f(c['dL_da'])}) × ({f(c['da_dz'])}) × "
+                  f"({number(x)}) = {f(c['dL_dw'])}\n"
+                  f"∂L/∂b = ∂L/∂a · ∂a/∂z · ∂z/∂b = ({f(c['dL_da'])}) × ({f(c['da_dz'])}) × 1"
+                  f"{'':>{len(number(x)) + 1}} = {f(c['dL_db'])}"),
+    }
+
+
+def _node(ax, name):
+    """One static node of the graph: a rounded box with the node's formula."""
+    wide = len(NODE_TEXT[name]) > 2
+    ax.text(*NODES[name], NODE_TEXT[name], ha="center", va="center", fontsize=11 if wide else 13,
+            fontweight="bold", zorder=2,
+            bbox={"boxstyle": "round,pad=0.45" if wide else "circle,pad=0.35", "facecolor": "#f2f2f2",
+                  "edgecolor": COLORS["grey"], "linewidth": 1.2})
+
+
+def _edge(ax, start, end):
+    """A static arrow between two nodes."""
+    (x0, y0), (x1, y1) = NODES[start], NODES[end]
+    shrink_a = 16 if len(NODE_TEXT[start]) <= 2 else 48
+    shrink_b = 16 if len(NODE_TEXT[end]) <= 2 else 52
+    ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=14,
+                                 color=COLORS["grey"], linewidth=1.3, shrinkA=shrink_a, shrinkB=shrink_b,
+                                 zorder=1))
+
+
+def draw_neuron(fig):
+    """The computational graph of one sigmoid neuron with a squared-error loss."""
+    ax = fig.add_subplot()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(-0.3, 6.3)
+    ax.axis("off")
+    for start, end in EDGES:
+        _edge(ax, start, end)
+    for name in NODES:
+        _node(ax, name)
+    labels = (("∂z/∂x = w", (2.75, 4.4)), ("∂z/∂w = x", (2.3, 3.35)), ("∂z/∂b = 1", (2.95, 2.0)),
+              ("∂a/∂z\n= a(1 − a)", (5.12, 3.33)), ("∂L/∂a\n= 2(a − y)", (7.53, 3.33)))
+    for text, xy in labels:
+        ax.text(*xy, text, fontsize=8.5, color=COLORS["grey"], style="italic", ha="center", va="bottom")
+    ax.text(0.0, 6.25, "forward: values (blue)", color=COLORS["blue"], fontsize=10, va="top")
+    ax.text(10.0, 6.25, "backward: gradients (orange)", color=COLORS["vermillion"], fontsize=10,
+            va="top", ha="right")
+    artists = {}
+    for name, (nx, ny) in NODES.items():
+        below = 0.62 if len(NODE_TEXT[name]) > 2 else 0.55
+        if name == "y":
+            artists["fwd_y"] = ax.text(nx + 0.4, ny, "", ha="left", va="center", fontsize=10,
+                                       color=COLORS["blue"], fontweight="bold")
+            continue
+        artists[f"fwd_{name}"] = ax.text(nx, ny + below, "", ha="center", va="bottom", fontsize=10,
+                                         color=COLORS["blue"], fontweight="bold")
+        artists[f"back_{name}"] = ax.text(nx, ny - below, "", ha="center", va="top", fontsize=10,
+                                          color=COLORS["vermillion"], fontweight="bold")
+    artists["chain"] = ax.text(5.0, -0.2, "", ha="center", va="bottom", fontsize=10,
+                               family="DejaVu Sans Mono", multialignment="left")
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
+    return artists
+
+
+def neuron_graph():
+    """Knobs x, w and b (target y = 1): forward values and backward gradients on a neuron's graph."""
+    alt = ("A computational graph: the input x, weight w and bias b feed the node z = w·x + b, which "
+           "feeds a = σ(z), which with the target y = 1 feeds the loss L = (a − y)². Above each node its "
+           "value in blue, below it the gradient of the loss in orange, on the arrows the local "
+           "derivatives, and at the bottom the chain-rule products for ∂L/∂w and ∂L/∂b.")
+    return KnobFigure(NEURON_KNOBS, draw_neuron, neuron_frame, alt=alt, figsize=(9.6, 4.5))
+
+
+# ------------------------------------------------------- gradient descent ---
+DESCENT_KNOBS = [
+    Slider("t", "steps taken", 0, STEPS, 10, 1, integer=True),
+    Slider("lr", "learning rate", 0.01, 0.16, 0.05, 0.01),
+]
+LOSS_YLIM = (0.1, 2e3)
+
+
+def descent_frame(*, t, lr):
+    """Gradient descent on the line fit after t steps with learning rate lr.
+
+    Returns the frame: the path on the landscape up to step t (it may leave
+    the map: the axes clip it), the current point, the loss per step so far, a
+    readout, the verdict on this learning rate for the whole run, and a warning
+    whenever the loss has just gone up or the knobs have flown off the map.
+    """
+    path, loss = descent_run(lr)
+    k = min(t, len(path) - 1)
+    w, b = path[k]
+    warning = ""
+    if t > len(path) - 1:
+        warning = (f"diverged: after step {k} the knobs left the map\n(|w| or |b| > {ESCAPE:g})."
+                   " Lower the learning rate.")
+    elif k >= 1 and loss[k] > loss[k - 1]:
+        warning = "the loss went UP at this step:\neach step overshoots the valley further"
+    off = "  (off the chart)" if loss[k] > LOSS_YLIM[1] else ""
+    _, (dw, db) = line_gradient(w, b, *datasets.line_points())
+    text = (f"step {k}:  w = {number(w)},  b = {number(b)}\n"
+            f"loss = {loss[k]:.3g}{off}\n∂L/∂w = {number(dw)},  ∂L/∂b = {number(db)}")
+    steps = np.arange(k + 1)
+    return {"path": (path[:k + 1, 0], path[:k + 1, 1]), "here": ([w], [b]),
+            "curve": (steps, loss[:k + 1]), "now": ([k], [loss[k]]), "readout": text,
+            "verdict": f"η = {lr:.3f}: {VERDICTS[verdict(path, loss)]}", "warning": warning}
+
+
+def draw_descent(fig):
+    """Left: the landscape with the path.  Right: loss per step (log scale)."""
+    X, y = datasets.line_points()
+    left, right = fig.subplots(1, 2, width_ratios=(1.1, 1))
+    draw_landscape(left, X, y, title="gradient descent on the loss landscape")
+    w_best, b_best = best_line(X, y)
+    left.plot([w_best], [b_best], "*", color=COLORS["black"], markersize=13, markeredgecolor="white")
+    left.plot(*START, "s", color=COLORS["black"], markersize=7)
+    left.annotate("start", START, xytext=(8, -4), textcoords="offset points", fontsize=9)
+    (path,) = left.plot([], [], "-o", color=COLORS["vermillion"], markersize=3.5, linewidth=1.4)
+    (here,) = left.plot([], [], "o", color=COLORS["vermillion"], markersize=10, markeredgecolor="white",
+                        markeredgewidth=1.5, zorder=6)
+    style_axes(right, xlabel="steps taken", ylabel="loss L (log scale)", title="the loss after each step")
+    right.set_yscale("log")
+    right.set_xlim(-0.5, STEPS + 0.5)
+    right.set_ylim(*LOSS_YLIM)
+    (curve,) = right.plot([], [], "-o", color=COLORS["blue"], markersize=3, linewidth=1.5)
+    (now,) = right.plot([], [], "o", color=COLORS["vermillion"], markersize=9, markeredgecolor="white",
+                        zorder=5)
+    fig.tight_layout()
+    warning = right.text(0.5, 0.5, "", transform=right.transAxes, ha="center", va="center", fontsize=10.5,
+                         color=COLORS["vermillion"], fontweight="bold", zorder=11,
+                         bbox={"boxstyle": "round,pad=0.4", "facecolor": "white",
+                               "edgecolor": COLORS["vermillion"], "alpha": 0.95})
+    verdict_box = readout(right, 0.97, 0.97, ha="right", size=9.5)
+    verdict_box.set_multialignment("left")
+    return {"path": path, "here": here, "curve": curve, "now": now,
+            "readout": readout(left, 0.03, 0.97, size=9.5), "verdict": verdict_box, "warning": warning}
+
+
+def descent_path():
+    """Knobs 'steps taken' and the learning rate: gradient descent on the line fit's landscape."""
+    alt = ("Left: the contour map of the line fit's loss over w and b with the path gradient descent "
+           "takes from a fixed start, one dot per step, and a star at the lowest point. Right: the loss "
+           "after each step on a log scale. A box names how this learning rate behaves (too small, "
+           "about right, zig-zagging or diverging) and a warning appears when the loss grows.")
+    return KnobFigure(DESCENT_KNOBS, draw_descent, descent_frame, alt=alt, figsize=(9.6, 4.2))
+
+
+# --------------------------------------------------------- epochs and batches ---
+BATCHES = {"1": 1, "4": 4, "12 (all)": 12}
+BATCH_LR = 0.02
+EPOCHS = 30
+BATCH_KNOBS = [
+    Choice("batch", "size", tuple(BATCHES), "4"),
+    Slider("epochs", "passes", 0, EPOCHS, 5, 1, integer=True),
+]
+
+
+@lru_cache(maxsize=8)
+def batch_run(batch):
+    """Train the line y = w·x + b from START with nnlib.train.fit.
+
+    batch: a key of BATCHES.  Returns (points (EPOCHS + 1, 2): (w, b) at the
+    start and after each epoch; history: the fit's History).
+    """
+    X, y = datasets.line_points()
+    model = layers.Dense.from_weights([[START[0]]], [START[1]])
+    points = [START]
+    history = train.fit(model, X, y, loss="mse", lr=BATCH_LR, epochs=EPOCHS,
+                        batch_size=BATCHES[batch], seed=0,
+                        callback=lambda epoch, h: points.append((model.W[0, 0], model.b[0])))
+    points = np.array(points)
+    points.setflags(write=False)
+    return points, history
+
+
+def batch_frame(*, batch, epochs):
+    """The run with this batch size after so many epochs: path (one dot per epoch) and loss curve."""
+    points, history = batch_run(batch)
+    X, y = datasets.line_points()
+    w, b = points[epochs]
+    loss = line_gradient(w, b, X, y)[0]
+    updates = -(-len(X) // BATCHES[batch])
+    shown = np.arange(1, epochs + 1)
+    return {"path": (points[:epochs + 1, 0], points[:epochs + 1, 1]), "here": ([w], [b]),
+            "curve": (shown, history.loss[:epochs]),
+            "now": ([epochs], [history.loss[epochs - 1]]) if epochs else ([], []),
+            "readout": (f"batch size {BATCHES[batch]}: {updates} update{'s' if updates > 1 else ''}"
+                        f" per epoch\nafter {epochs} epochs ({epochs * updates} updates):\n"
+                        f"w = {number(w)}, b = {number(b)}\nloss on all points now = {loss:.3f}")}
+
+
+def draw_batches(fig):
+    """Left: the landscape with one dot per epoch.  Right: History.loss of every batch size."""
+    X, y = datasets.line_points()
+    left, right = fig.subplots(1, 2, width_ratios=(1.1, 1))
+    draw_landscape(left, X, y, title="where each epoch ends")
+    left.plot(*best_line(X, y), "*", color=COLORS["black"], markersize=13, markeredgecolor="white")
+    left.plot(*START, "s", color=COLORS["black"], markersize=7)
+    (path,) = left.plot([], [], "-o", color=COLORS["vermillion"], markersize=4, linewidth=1.4)
+    (here,) = left.plot([], [], "o", color=COLORS["vermillion"], markersize=10, markeredgecolor="white",
+                        markeredgewidth=1.5, zorder=6)
+    style_axes(right, xlabel="epoch", ylabel="mean loss during the epoch (log)",
+               title=f"History.loss from fit, learning rate η = {BATCH_LR}")
+    right.set_yscale("log")
+    right.set_xlim(0, EPOCHS + 0.5)
+    right.set_ylim(0.1, 200)
+    for name, style in zip(BATCHES, (":", "--", "-")):
+        right.plot(np.arange(1, EPOCHS + 1), batch_run(name)[1].loss, style, color=COLORS["grey"],
+                   linewidth=1.3, alpha=0.7, label=f"batch size {name}")
+    right.legend(loc="upper right", fontsize=8.5)
+    (curve,) = right.plot([], [], color=COLORS["blue"], linewidth=2.6)
+    (now,) = right.plot([], [], "o", color=COLORS["vermillion"], markersize=9, markeredgecolor="white",
+                        zorder=5)
+    fig.tight_layout()
+    return {"path": path, "here": here, "curve": curve, "now": now,
+            "readout": readout(left, 0.03, 0.97, size=9.5)}
+
+
+def epochs_and_batches():
+    """Knobs batch size and epochs: full-batch against mini-batch training of the line."""
+    alt = ("Left: the line fit's loss landscape with the knobs' position after each epoch of training, "
+           "for the chosen batch size. Right: the mean loss of every epoch as recorded by nnlib's fit, "
+           "for batch sizes 1, 4 and 12 (the chosen one highlighted), on a log scale; smaller batches "
+           "make more updates per epoch and fall faster but more raggedly.")
+    return KnobFigure(BATCH_KNOBS, draw_batches, batch_frame, alt=alt, figsize=(9.6, 4.2))
