@@ -148,11 +148,13 @@ def check_xor(w1, b1, w2, b2, target=XOR_TARGET):
                               f"orange clouds and leaves the blue ones outside.")
     w1, b1, w2, b2 = values
     if w1 <= 0 or w2 <= 0:
-        hint = ("first tilt both lines so that they run from top left to bottom right, along "
-                "the gap between the clouds: that needs positive w₁ and w₂")
+        hint = ("first tilt both lines so that they run from top left to bottom right, parallel "
+                "to the diagonal through the two orange clouds: that needs positive w₁ and w₂")
     elif b1 <= b2:
         hint = ("the orange band lies between the lines only when the h₁ line is below and left "
                 "of the h₂ line: raise b₁ and lower b₂")
     else:
-        hint = "nearly: move the two lines apart until each runs between two clouds"
+        hint = ("the lines lean the right way and are in the right order: keep them parallel to "
+                "the orange diagonal and move them apart until each runs between the orange "
+                "clouds and a blue one")
     return Feedback(False, f"accuracy {acc:.0%}, below {target:.0%}; {hint}.")

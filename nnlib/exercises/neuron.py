@@ -6,6 +6,7 @@ from ..layers import Neuron
 from . import Feedback, as_number, friendly
 
 WALK_WEIGHTS, WALK_BIAS = (3.0, -2.0, 2.0), -2.5   # the chapter's walker (walk_decisions' default)
+COAT_WEIGHTS = (3.0, -1.0, 2.0)                    # the same walker in a warm coat: the exercise
 WALK_QUESTION = (1, 1, 0)                          # sunny, cold, no free time
 PUZZLE_WEIGHTS, PUZZLE_BIAS = (1.5, -3.0, 2.0), -1.0
 UPDATE_W, UPDATE_B, UPDATE_LR = (0.5, -1.0), 0.0, 0.5
@@ -45,21 +46,22 @@ def _sum_text(weights, x, bias):
 
 
 @friendly
-def check_walk(answer, x=WALK_QUESTION):
+def check_walk(answer, x=WALK_QUESTION, weights=COAT_WEIGHTS):
     """Does the reader's decision (walk / stay in) match the walker neuron's output for inputs x?
 
-    x: (3,) 0/1 inputs (sunny, cold, free time).
+    x: (3,) 0/1 inputs (sunny, cold, free time).  weights: (3,), with the bias WALK_BIAS.
     """
     if answer is None:
         return Feedback(False, 'replace None with "walk" or "stay in", then run the cell again.')
     guess = _decision(answer)
-    neuron = Neuron(WALK_WEIGHTS, WALK_BIAS, activation="step")
+    neuron = Neuron(weights, WALK_BIAS, activation="step")
     expected = int(neuron([x])[0])
     if guess == expected:
         verdict = "0 or more, so the neuron fires: walk" if expected else "below 0, so it stays silent: stay in"
-        return Feedback(True, f"z = {_sum_text(WALK_WEIGHTS, x, WALK_BIAS)} is {verdict}.")
-    return Feedback(False, "add up the weights of the inputs that are 1 (yes), then add the bias; "
-                           "the neuron says walk only if that sum z is 0 or more.")
+        return Feedback(True, f"z = {_sum_text(weights, x, WALK_BIAS)} is {verdict}.")
+    shown = ", ".join(_g(w) for w in weights)
+    return Feedback(False, f"add up the weights w = ({shown}) of the inputs that are 1 (yes), then add "
+                           f"the bias b = {_g(WALK_BIAS)}; the neuron says walk only if that sum z is 0 or more.")
 
 
 def _input_index(answer):
