@@ -29,7 +29,7 @@ class Feedback:
     def _repr_html_(self):
         colour, mark = ("#009E73", "✓ Well done") if self.ok else ("#D55E00", "✗ Not yet")
         return (f'<div class="exercise-feedback" style="border-left:4px solid {colour};'
-                f'padding:0.4em 0.8em;margin:0.4em 0"><strong>{mark}.</strong> '
+                f'padding:0.4em 0.8em;margin:0.4em 0"><strong>{mark}:</strong> '
                 f"{html.escape(self.message)}</div>")
 
 

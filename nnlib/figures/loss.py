@@ -68,7 +68,8 @@ def draw_squared(fig):
                       edgecolors="white", linewidths=1.0)
     ax.legend(handles=[signed, absolute, squared], loc="lower right", fontsize=8.5)
     fig.tight_layout()
-    label = ax.text(0, -6.6, " target y", color=COLORS["grey"], fontsize=9, ha="left", va="bottom")
+    # left of the target line, so that it never runs under the legend in the lower right
+    label = ax.text(0, -6.6, "target y ", color=COLORS["grey"], fontsize=9, ha="right", va="bottom")
     return {"target": target, "target_label": label, "signed": signed, "absolute": absolute,
             "squared": squared, "dots": dots, "readout": centred_readout(ax)}
 
