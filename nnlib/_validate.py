@@ -18,13 +18,13 @@ def as_float_array(x, name, ndim=None):
     a wrong rank, an empty array, NaN or infinity.
     """
     if isinstance(x, (str, bytes)):
-        raise TypeError(f"{name} must be an array of numbers, got the string {x!r}")
+        raise TypeError(f"{name} must be an array of numbers, got the string {x!r:.40}")
     try:
         arr = np.asarray(x)
     except (ValueError, TypeError) as err:  # ragged nested lists
         raise TypeError(f"{name} must be a rectangular array of numbers ({err})") from None
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
+        raise TypeError(f"{name} must hold real numbers, got {_describe(arr)}")
     arr = arr.astype(np.float64, copy=False)
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}")
@@ -33,6 +33,24 @@ def as_float_array(x, name, ndim=None):
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinity; expected finite numbers")
     return arr
+
+
+def _describe(arr):
+    """A short phrase for what a non-numeric array holds, e.g. "text (dtype <U3)"."""
+    if arr.dtype.kind in "US":
+        return f"text (an array of dtype {arr.dtype})"
+    if arr.dtype.kind == "c":
+        return f"complex numbers (an array of dtype {arr.dtype})"
+    if arr.dtype.kind != "O":
+        return f"an array of dtype {arr.dtype}"
+    if arr.ndim == 0:
+        value = arr.item()
+        if isinstance(value, numbers.Real):  # e.g. an int too large for float64
+            return f"{value!r:.40}, which is too large for a float64"
+        return f"{type(value).__name__} {value!r:.40}"
+    kinds = sorted({type(v).__name__ for v in arr.ravel()})
+    return (f"an object array holding {', '.join(kinds)} "
+            f"(convert it with np.asarray(..., dtype=float) if those are numbers)")
 
 
 def as_batch(X, name="X", n_features=None):
@@ -51,38 +69,72 @@ def as_batch(X, name="X", n_features=None):
     return arr
 
 
-def as_labels(y, n_rows, n_classes=None, name="y"):
+def as_labels(y, n_rows, n_classes=None, name="y", rows_of="X"):
     """Return integer class labels of shape (N,) with values in [0, n_classes).
 
-    n_rows: the N the labels must match (rows of X).
+    n_rows: the N the labels must match (the rows of ``rows_of``, e.g. X).
+    Whole floats such as 2.0 count as labels; NaN, 0.5 or strings do not.
     """
-    arr = np.asarray(y)
-    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-        arr = arr.astype(np.int64)
+    if isinstance(y, (str, bytes)):
+        raise TypeError(f"{name} must be integer class labels, got the string {y!r:.40}")
+    try:
+        arr = np.asarray(y)
+    except (ValueError, TypeError) as err:  # ragged nested lists
+        raise TypeError(f"{name} must be a 1-D array of integer class labels ({err})") from None
+    if arr.dtype.kind == "f":
+        arr = _whole_floats_as_int(arr, name)
     if arr.dtype.kind not in "biu":
-        raise TypeError(f"{name} must be integer class labels, got dtype {arr.dtype}")
+        raise TypeError(f"{name} must be integer class labels, got {_describe(arr)}")
     if arr.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of class labels, got shape {arr.shape}")
-    check_same_rows(arr, n_rows, name)
+        column = arr.ndim == 2 and arr.shape[1] == 1
+        hint = " (use y.ravel() for a column of labels)" if column else ""
+        raise ValueError(f"{name} must be a 1-D array of class labels, got shape {arr.shape}{hint}")
+    check_same_rows(arr, n_rows, name, rows_of)
     if n_classes is not None and arr.size and (arr.min() < 0 or arr.max() >= n_classes):
         raise ValueError(
             f"{name} must hold labels in 0..{n_classes - 1}, got values from {arr.min()} to {arr.max()}")
-    return arr.astype(np.int64)
+    return arr.astype(np.int64, copy=False)
 
 
-def check_same_rows(y, n_rows, name="y"):
-    """Raise ValueError unless ``y`` has ``n_rows`` rows (one per row of X)."""
+def _whole_floats_as_int(arr, name):
+    """arr: float array -> int64 if every entry is a whole number, else unchanged."""
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinity; expected integer class labels")
+    if np.all(arr == np.round(arr)) and np.all(np.abs(arr) < 2**62):
+        return arr.astype(np.int64)
+    return arr
+
+
+def check_same_rows(y, n_rows, name="y", rows_of="X"):
+    """Raise ValueError unless ``y`` has ``n_rows`` rows (one per row of ``rows_of``)."""
     if len(y) != n_rows:
-        raise ValueError(f"{name} has {len(y)} rows but X has {n_rows}; expected one per row of X")
+        raise ValueError(f"{name} has {len(y)} rows but {rows_of} has {n_rows}; "
+                         f"expected one per row of {rows_of}")
+
+
+def real_number(value, name):
+    """Return ``value`` as a float after checking it is a finite real number."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    try:
+        as_float = float(value)
+    except OverflowError:  # an int beyond the float64 range
+        as_float = float("inf")
+    if not np.isfinite(as_float):
+        raise ValueError(f"{name} must be a finite number, got {value!r:.40}")
+    return as_float
 
 
 def positive_number(value, name):
     """Return ``value`` as a float after checking it is a finite number > 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number greater than 0, got {value}")
-    return float(value)
+    try:
+        value = real_number(value, name)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a finite number greater than 0, got {value!r:.40}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be a finite number greater than 0, got {value:g}")
+    return value
 
 
 def positive_int(value, name):
@@ -92,6 +144,18 @@ def positive_int(value, name):
     if value < 1:
         raise ValueError(f"{name} must be at least 1, got {value}")
     return int(value)
+
+
+def as_rng(seed, name="seed"):
+    """Return a numpy Generator for ``seed``: a whole number >= 0, None or a Generator."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise TypeError(f"{name} must be a whole number, None or a np.random.Generator, "
+                        f"got {type(seed).__name__}")
+    if seed is not None and seed < 0:
+        raise ValueError(f"{name} must be at least 0, got {seed}")
+    return np.random.default_rng(seed)
 
 
 def choose(key, options, what):

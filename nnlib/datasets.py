@@ -13,7 +13,7 @@ from importlib.resources import files
 import numpy as np
 
 from ._validate import (
-    as_batch, as_float_array, check_same_rows, choose, positive_int, positive_number)
+    as_batch, as_float_array, check_same_rows, choose, positive_int, positive_number, real_number)
 
 __all__ = [
     "WALK_FEATURES", "HOUSE_FEATURES",
@@ -30,11 +30,7 @@ HOUSE_FEATURES = ("size (m²)", "location (0–10)", "bedrooms")
 
 def _real(value, name):
     """Return ``value`` as a float after checking it is a finite real number."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value}")
-    return float(value)
+    return real_number(value, name)
 
 
 def _non_negative(value, name):
@@ -272,9 +268,12 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
     round(N · test_fraction) rows (at least 1 and at most N − 1); y keeps its dtype.
     """
     X = as_batch(X)
-    y = np.asarray(y)
+    try:
+        y = np.asarray(y)
+    except ValueError as err:  # ragged nested lists
+        raise TypeError(f"y must be a rectangular array, one row per row of X ({err})") from None
     if y.ndim == 0:
-        raise ValueError("y must have one row per row of X, got a single number")
+        raise ValueError(f"y must have one row per row of X, got the single value {y.item()!r:.40}")
     check_same_rows(y, len(X))
     test_fraction = positive_number(test_fraction, "test_fraction")
     if test_fraction >= 1:

@@ -9,6 +9,7 @@ import numpy as np
 
 from . import losses
 from ._validate import as_batch, as_float_array, positive_number
+from .train import _check_model
 
 
 def numerical_gradient(f, x, eps=1e-6):
@@ -35,12 +36,22 @@ def _centred_difference(f, x, i, eps):
     original = x[i]
     try:
         x[i] = original + eps
-        f_plus = float(f())
+        f_plus = _number(f())
         x[i] = original - eps
-        f_minus = float(f())
+        f_minus = _number(f())
     finally:
         x[i] = original
     return (f_plus - f_minus) / (2 * eps)
+
+
+def _number(value):
+    """value: what f returned; must be one real number (a float, int or 0-d array)."""
+    arr = np.asarray(value) if not isinstance(value, (str, bytes)) else None
+    if arr is None or arr.ndim != 0 or arr.dtype.kind not in "iuf":
+        shape = f" of shape {arr.shape}" if arr is not None and arr.ndim else ""
+        raise TypeError(f"f must return a single number (e.g. the loss), "
+                        f"got {type(value).__name__}{shape}")
+    return float(arr)
 
 
 def relative_error(a, b):
@@ -67,6 +78,7 @@ def check_model(model, loss_name, X, y, eps=1e-6):
     Returns a list with one relative error per parameter array (in the order
     of model.parameters()), then one for dL/dX.
     """
+    _check_model(model)
     loss_fn = losses.get(loss_name)
     X = as_batch(X, "X").copy()  # a private copy: it is nudged in place
 

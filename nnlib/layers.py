@@ -9,17 +9,22 @@ db for b); an optimizer then updates ``parameters()`` in place using
 Batch-first convention: X is (N, D), W is (D, M), b is (M,).  The batch mean is
 taken by the loss, so layers never divide by N.
 
-``forward`` checks its input (shape, finite numbers).  Inside a Sequential only
-the first layer does; the later ones get arrays we computed ourselves and call
-the unchecked ``_forward``.  That keeps training fast, and lets a diverging run
-(values growing to infinity) be reported by ``train.fit`` instead of crashing.
+``forward`` and ``backward`` check their input (shape, finite numbers).  Inside
+a Sequential only the first layer does; the later ones get arrays we computed
+ourselves and call the unchecked ``_forward``; ``train.fit`` checks the data
+once and then uses ``_forward`` and ``_backward`` only.  That keeps training
+fast, and lets a diverging run (values growing to infinity) be reported by
+``train.fit`` instead of crashing.  A subclass that redefines ``forward`` or
+``backward`` (and not the unchecked twin) is always called through its own
+method, so training uses exactly the code it wrote.
 """
 import inspect
+import numbers
 
 import numpy as np
 
 from . import activations
-from ._validate import as_batch, as_float_array, choose, positive_int
+from ._validate import as_batch, as_float_array, as_rng, choose, positive_int
 
 _INITS = {
     "he": lambda rng, d, m: rng.normal(0.0, np.sqrt(2.0 / d), size=(d, m)),
@@ -29,9 +34,8 @@ _INITS = {
 
 
 def _check_dout(dout, shape, layer):
-    """dout: array of the given shape (the shape of the layer's last output)."""
-    if not (isinstance(dout, np.ndarray) and dout.dtype == np.float64):
-        dout = as_float_array(dout, "dout")
+    """dout: finite numbers, in the shape of the layer's last output."""
+    dout = as_float_array(dout, "dout")
     if dout.shape != shape:
         raise ValueError(f"dout for {layer!r} must have the shape of its last output "
                          f"{shape}, got {dout.shape}")
@@ -53,6 +57,19 @@ class Layer:
     def backward(self, dout):
         """dout: dL/d(output).  Returns dL/dX; fills the parameter gradients."""
         raise NotImplementedError
+
+    def _backward(self, dout, input_grad=True):
+        """Backward without checks (used by train.fit).  input_grad=False says that
+        dL/dX is not needed (this is the first layer), so a layer may skip it."""
+        return self.backward(dout)
+
+    def __init_subclass__(cls, **kwargs):
+        """A subclass that redefines forward/backward but not _forward/_backward
+        gets the defaults above, which call its own forward/backward."""
+        super().__init_subclass__(**kwargs)
+        for public, private in (("forward", "_forward"), ("backward", "_backward")):
+            if public in vars(cls) and private not in vars(cls):
+                setattr(cls, private, getattr(Layer, private))
 
     def parameters(self):
         """List of parameter arrays (the optimizer updates them in place)."""
@@ -84,7 +101,7 @@ class Dense(Layer):
         n_inputs = positive_int(n_inputs, "n_inputs")
         n_outputs = positive_int(n_outputs, "n_outputs")
         make_weights = choose(init, _INITS, "init")
-        self.W = make_weights(np.random.default_rng(seed), n_inputs, n_outputs)
+        self.W = make_weights(as_rng(seed), n_inputs, n_outputs)
         self.b = np.zeros(n_outputs)
         self.dW = np.zeros_like(self.W)
         self.db = np.zeros_like(self.b)
@@ -121,14 +138,17 @@ class Dense(Layer):
 
         X: (N, D) inputs.  Returns (N, M) outputs X @ W + b.  Keeps X for backward.
         """
-        return self._forward(as_batch(X, "X", n_features=self.n_inputs))
+        # Dense._forward, not self._forward: a subclass's forward may call this one
+        return Dense._forward(self, as_batch(X, "X", n_features=self.n_inputs))
 
     def _forward(self, X):
-        if X.ndim != 2 or X.shape[1] != self.n_inputs:
+        if X.ndim != 2 or X.shape[1] != self.W.shape[0]:
             raise ValueError(f"{self!r} needs inputs of shape (N, {self.n_inputs}), got "
                              f"{X.shape}; check that the sizes of consecutive layers match")
         self._X = X
-        return X @ self.W + self.b
+        out = X @ self.W
+        out += self.b
+        return out
 
     def backward(self, dout):
         """dout: (N, M) = dL/d(out).  Sets dW = X.T @ dout (D, M), db = dout summed
@@ -136,10 +156,12 @@ class Dense(Layer):
         """
         if self._X is None:
             raise RuntimeError(f"{self!r}: call forward(X) before backward(dout)")
-        dout = _check_dout(dout, (len(self._X), self.n_outputs), self)
-        self.dW[...] = self._X.T @ dout
-        self.db[...] = dout.sum(axis=0)
-        return dout @ self.W.T
+        return Dense._backward(self, _check_dout(dout, (len(self._X), self.n_outputs), self))
+
+    def _backward(self, dout, input_grad=True):
+        np.matmul(self._X.T, dout, out=self.dW)  # written into dW: no new array
+        dout.sum(axis=0, out=self.db)
+        return dout @ self.W.T if input_grad else None
 
     def parameters(self):
         return [self.W, self.b]
@@ -182,7 +204,7 @@ class Activation(Layer):
 
     def forward(self, X):
         """X: (N, M) pre-activations.  Returns f(X) (N, M).  Keeps X and f(X) for backward."""
-        return self._forward(as_batch(X, "X"))
+        return Activation._forward(self, as_batch(X, "X"))
 
     def _forward(self, X):
         self._X = X
@@ -193,7 +215,9 @@ class Activation(Layer):
         """dout: (N, M) = dL/df(X).  Returns dL/dX (N, M)."""
         if self._out is None:
             raise RuntimeError(f"{self!r}: call forward(X) before backward(dout)")
-        dout = _check_dout(dout, self._out.shape, self)
+        return Activation._backward(self, _check_dout(dout, self._out.shape, self))
+
+    def _backward(self, dout, input_grad=True):
         if self.name == "softmax":
             return activations.softmax_backward.raw(self._out, dout)
         return dout * self._df(self._X, **self.kwargs)
@@ -232,7 +256,10 @@ class Sequential(Layer):
         from one generator seeded with ``seed``.
         """
         sizes = _check_sizes(sizes)
-        rng = np.random.default_rng(seed)
+        for name in (activation, output_activation):
+            if name is not None:
+                choose(name, _ACTIVATION_LAYERS, "activation")
+        rng = as_rng(seed)
         init = "he" if activation in ("relu", "leaky_relu") else "xavier"
         layers = []
         for i, (d, m) in enumerate(zip(sizes[:-1], sizes[1:])):
@@ -261,6 +288,11 @@ class Sequential(Layer):
             dout = layer.backward(dout)
         return dout
 
+    def _backward(self, dout, input_grad=True):
+        for i in range(len(self.layers) - 1, -1, -1):
+            dout = self.layers[i]._backward(dout, input_grad or i > 0)
+        return dout
+
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
 
@@ -273,6 +305,12 @@ class Sequential(Layer):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return Sequential(*self.layers[index])
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+            raise TypeError(f"layer index must be a whole number or a slice, "
+                            f"got {type(index).__name__}")
+        if not -len(self.layers) <= index < len(self.layers):
+            raise IndexError(f"layer index {index} is out of range: this Sequential has "
+                             f"{len(self.layers)} layers, numbered 0 to {len(self.layers) - 1}")
         return self.layers[index]
 
     def __iter__(self):

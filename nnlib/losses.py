@@ -15,7 +15,6 @@ import functools
 
 import numpy as np
 
-from . import activations
 from ._validate import as_float_array, as_labels, choose
 
 P_CLIP = 1e-12
@@ -47,7 +46,7 @@ def _check_rows(target, pred, target_name, pred_name):
     """Raise ValueError unless target has one row per row of pred."""
     if target.ndim == 0:
         raise ValueError(f"{target_name} must hold one target per row of {pred_name} "
-                         f"({len(pred)} rows), got a single number")
+                         f"({len(pred)} rows), got the single value {target.item()!r:.40}")
     if len(target) != len(pred):
         raise ValueError(f"{target_name} has {len(target)} rows but {pred_name} has "
                          f"{len(pred)}; expected one target per row of {pred_name}")
@@ -68,7 +67,7 @@ def _zero_one(y, pred, pred_name):
     """y: 0/1 targets, shaped like pred."""
     y = _match_shape(as_float_array(y, "y"), pred, "y", pred_name)
     if not np.all((y == 0) | (y == 1)):
-        raise ValueError(f"y must hold 0/1 targets, got values {np.unique(y)[:5]}")
+        raise ValueError(f"y must hold 0/1 targets, got values {np.unique(y)[:5].tolist()}")
     return y
 
 
@@ -102,8 +101,7 @@ def _check_softmax_ce(logits, labels):
     logits = as_float_array(logits, "logits")
     if logits.ndim != 2:
         raise ValueError(f"logits must have shape (N, K), one score per class, got {logits.shape}")
-    _check_rows(np.asarray(labels), logits, "labels", "logits")
-    return logits, as_labels(labels, len(logits), logits.shape[1], "labels")
+    return logits, as_labels(labels, len(logits), logits.shape[1], "labels", rows_of="logits")
 
 
 # ----------------------------------------------------------------- losses ---
@@ -117,7 +115,7 @@ def mse(y_hat, y):
     """
     n = len(y_hat)
     diff = y_hat - y
-    return float(np.sum(diff * diff) / n), (2.0 / n) * diff
+    return float((diff * diff).sum() / n), (2.0 / n) * diff
 
 
 @_with_check(_check_bce)
@@ -131,7 +129,7 @@ def binary_cross_entropy(p, y):
     """
     n = len(p)
     p = np.clip(p, P_CLIP, 1.0 - P_CLIP)
-    loss = -np.sum(y * np.log(p) + (1.0 - y) * np.log1p(-p)) / n
+    loss = -(y * np.log(p) + (1.0 - y) * np.log1p(-p)).sum() / n
     return float(loss), (p - y) / (p * (1.0 - p)) / n
 
 
@@ -145,8 +143,10 @@ def binary_cross_entropy_with_logits(z, y):
     and dL/dz = (sigmoid(z) - y) / N.
     """
     n = len(z)
-    loss = np.sum(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))) / n
-    return float(loss), (activations.sigmoid.raw(z) - y) / n
+    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    loss = (np.maximum(z, 0.0) - z * y + np.log1p(e)).sum() / n
+    sigmoid = np.where(z >= 0, 1.0, e) / (1.0 + e)  # sigmoid(z), from the same e
+    return float(loss), (sigmoid - y) / n
 
 
 @_with_check(_check_softmax_ce)
@@ -159,11 +159,14 @@ def softmax_cross_entropy(logits, labels):
     """
     n = len(logits)
     rows = np.arange(n)
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    grad = np.exp(log_probs)
+    shifted = logits - logits.max(axis=1, keepdims=True)  # each row's largest score is 0
+    exp = np.exp(shifted)
+    total = exp.sum(axis=1, keepdims=True)                 # between 1 and K: log is safe
+    loss = (np.log(total[:, 0]) - shifted[rows, labels]).sum() / n
+    grad = exp / total                                     # softmax(logits)
     grad[rows, labels] -= 1.0
-    return float(-log_probs[rows, labels].sum() / n), grad / n
+    grad /= n
+    return float(loss), grad
 
 
 # --------------------------------------------------------------- registry ---

@@ -3,13 +3,13 @@
 ``fit`` never prints or plots.  Pass ``callback(epoch, history)`` to follow
 progress (e.g. a progress bar); epochs are counted from 1.
 """
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import losses
-from ._validate import as_batch, as_float_array, as_labels, check_same_rows, positive_int
+from ._validate import (
+    as_batch, as_float_array, as_labels, as_rng, check_same_rows, positive_int, real_number)
 from .optim import SGD
 
 DIVERGENCE_LIMIT = 1e8
@@ -33,8 +33,12 @@ class History:
 
 def _has_rows(y, name):
     """y: something with one entry per row (not a single number)."""
-    if isinstance(y, (str, bytes)) or np.ndim(y) == 0:
-        raise TypeError(f"{name} must be an array with one target per row, got {y!r}")
+    try:
+        single = isinstance(y, (str, bytes)) or np.ndim(y) == 0
+    except ValueError as err:  # ragged nested lists
+        raise TypeError(f"{name} must be a rectangular array, one target per row ({err})") from None
+    if single:
+        raise TypeError(f"{name} must be an array with one target per row, got {y!r:.40}")
     return y
 
 
@@ -53,20 +57,34 @@ def _batches(X, y, batch_size, rng):
         yield X, y
         return
     order = rng.permutation(n)
+    X, y = X[order], y[order]  # shuffle once; every batch below is then a view, not a copy
     for start in range(0, n, batch_size):
-        rows = order[start:start + batch_size]
-        yield X[rows], y[rows]
+        yield X[start:start + batch_size], y[start:start + batch_size]
+
+
+def _unchecked_forward(model):
+    """model._forward if it has one (X was checked once, up front), else model.forward."""
+    return getattr(model, "_forward", model.forward)
+
+
+def _unchecked_backward(model):
+    """backward(dout) for training: model._backward, told that dL/dX is not needed,
+    if the model has it (a Layer), else model.backward."""
+    if hasattr(model, "_backward"):
+        return lambda dout: model._backward(dout, input_grad=False)
+    return model.backward
 
 
 def _train_epoch(model, optimizer, loss_fn, X, y, batch_size, rng):
     """One pass over the data.  Returns the mean loss per row, or the first batch
     loss that is NaN or above DIVERGENCE_LIMIT (before using its gradients)."""
+    forward, backward = _unchecked_forward(model), _unchecked_backward(model)
     total = 0.0
     for X_b, y_b in _batches(X, y, batch_size, rng):
-        loss, dout = loss_fn.raw(model.forward(X_b), y_b)
+        loss, dout = loss_fn.raw(forward(X_b), y_b)
         if not loss <= DIVERGENCE_LIMIT:
             return loss
-        model.backward(dout)
+        backward(dout)
         optimizer.step()
         total += loss * len(X_b)
     return total / len(X)
@@ -76,7 +94,8 @@ def _divergence(loss, epoch, what="loss"):
     """Return an explanation if loss is NaN, infinite or above the limit, else ""."""
     if loss is None or loss <= DIVERGENCE_LIMIT:
         return ""
-    grew = "became NaN" if np.isnan(loss) else f"grew to {loss:.1e}"
+    grew = ("became NaN" if np.isnan(loss) else "became infinite" if np.isinf(loss)
+            else f"grew to {loss:.1e}")
     return f"training diverged at epoch {epoch} ({what} {grew}): lower the learning rate"
 
 
@@ -103,10 +122,20 @@ def _check_settings(model, X, epochs, batch_size, callback):
     return X, epochs, batch_size
 
 
-def _check_targets(model, loss_fn, X, y, name):
-    """y: targets for the rows of X, checked by the loss against the model's output."""
-    check_same_rows(_has_rows(y, name), len(X), name)
-    return loss_fn.check(model.forward(X), y)[1]
+def _check_targets(model, loss_fn, X, y, name, x_name="X"):
+    """y: targets for the rows of X, checked by the loss against the model's output.
+
+    The loss names its own arguments (y_hat, p, z, logits, labels); the message
+    says which of fit's arguments they are.
+    """
+    check_same_rows(_has_rows(y, name), len(X), name, x_name)
+    output = model.forward(X)  # a model that cannot take X says so itself
+    try:
+        return loss_fn.check(output, y)[1]
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"{name} does not suit loss {loss_fn.__name__!r} with this model "
+                        f"(the loss compares the model's output for {x_name} with {name}): "
+                        f"{err}") from None
 
 
 def _check_validation(model, loss_fn, X, X_val, y_val):
@@ -116,14 +145,14 @@ def _check_validation(model, loss_fn, X, X_val, y_val):
     if X_val is None or y_val is None:
         raise ValueError("give both X_val and y_val, or neither")
     X_val = as_batch(X_val, "X_val", n_features=X.shape[1])
-    return X_val, _check_targets(model, loss_fn, X_val, y_val, "y_val")
+    return X_val, _check_targets(model, loss_fn, X_val, y_val, "y_val", "X_val")
 
 
 def _validation_loss(model, loss_fn, val):
     """Loss on the validation data (X_val, y_val), or None without it."""
     if val is None:
         return None
-    return loss_fn.raw(model.forward(val[0]), val[1])[0]
+    return loss_fn.raw(_unchecked_forward(model)(val[0]), val[1])[0]
 
 
 _QUIET = {"all": "ignore"}
@@ -140,14 +169,17 @@ def fit(model, X, y, *, loss="mse", lr=0.1, epochs=100, batch_size=None, momentu
     every epoch with np.random.default_rng(seed).  X_val, y_val: optional
     validation data, scored after every epoch.  If a loss becomes NaN or
     exceeds 1e8, training stops with history.diverged = True and a message.
+    (binary_cross_entropy clips probabilities, so its loss never exceeds about
+    27.6: there a learning rate far too high shows as a loss that jumps up and
+    stays flat; binary_cross_entropy_with_logits reports it as divergence.)
     """
     loss_fn = losses.get(loss)
     X, epochs, batch_size = _check_settings(model, X, epochs, batch_size, callback)
     optimizer = SGD(model, lr, momentum)
+    rng = as_rng(seed)
     with np.errstate(**_QUIET):
         y = _check_targets(model, loss_fn, X, y, "y")  # clear errors now, not mid-training
         val = _check_validation(model, loss_fn, X, X_val, y_val)
-    rng = np.random.default_rng(seed)
     history = History()
     for epoch in range(1, epochs + 1):
         with np.errstate(**_QUIET):
@@ -158,7 +190,19 @@ def fit(model, X, y, *, loss="mse", lr=0.1, epochs=100, batch_size=None, momentu
             callback(epoch, history)
         if history.diverged:
             break
+    _check_last_update(model, history, epoch)
     return history
+
+
+def _check_last_update(model, history, epoch):
+    """Mark history diverged if the very last update left a parameter NaN or infinite.
+
+    (Earlier updates cannot: the next batch's loss would be NaN and stop fit.)
+    """
+    if not history.diverged and not all(np.isfinite(p).all() for p in model.parameters()):
+        history.diverged = True
+        history.message = (f"training diverged at epoch {epoch} (the last update made a "
+                           f"parameter NaN or infinite): lower the learning rate")
 
 
 def accuracy(scores, labels, threshold=0.5):
@@ -170,17 +214,15 @@ def accuracy(scores, labels, threshold=0.5):
             threshold=0.0 for raw scores (logits).
     labels: (N,) integer classes (an (N, 1) column is accepted too).
     """
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
-        raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
+    threshold = real_number(threshold, "threshold")
     scores = as_float_array(scores, "scores")
     scores = as_batch(scores.reshape(-1, 1) if scores.ndim == 1 else scores, "scores")
-    labels = np.asarray(labels)
-    if labels.ndim == 2 and labels.shape[1] == 1:
-        labels = labels[:, 0]
-    if labels.ndim == 1 and len(labels) != len(scores):
-        raise ValueError(f"labels has {len(labels)} rows but scores has {len(scores)}; "
-                         f"expected one label per row of scores")
-    labels = as_labels(labels, len(scores), max(scores.shape[1], 2), "labels")
+    try:
+        if np.ndim(labels) == 2 and np.shape(labels)[1] == 1:
+            labels = np.asarray(labels)[:, 0]
+    except ValueError:  # ragged nested lists: as_labels below explains
+        pass
+    labels = as_labels(labels, len(scores), max(scores.shape[1], 2), "labels", rows_of="scores")
     if scores.shape[1] == 1:
         predicted = (scores[:, 0] >= threshold).astype(np.int64)
     else:

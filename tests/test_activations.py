@@ -218,3 +218,15 @@ def test_softmax_shape_checks():
         act.softmax_backward(np.full((2, 3), 1 / 3), np.zeros((3, 2)))
     with pytest.raises(ValueError, match="s contains NaN"):
         act.softmax_backward([np.nan, 1.0], [0.0, 0.0])
+
+
+def test_slopes_keep_their_accuracy_where_the_function_saturates():
+    """Where sigmoid(z) rounds to 1, s (1 - s) would be 0; the true slope is e^-z (1 + e^-z)^-2."""
+    np.testing.assert_allclose(act.sigmoid_grad([40.0, -40.0]), [4.248354255291589e-18] * 2,
+                               rtol=1e-14)
+    np.testing.assert_allclose(act.tanh_grad([20.0, -20.0]), [1.6993417021166355e-17] * 2,
+                               rtol=1e-14)
+    z = np.linspace(-5, 5, 41)
+    np.testing.assert_allclose(act.sigmoid_grad(z), act.sigmoid(z) * (1 - act.sigmoid(z)),
+                               rtol=1e-12)
+    np.testing.assert_allclose(act.tanh_grad(z), 1 - np.tanh(z) ** 2, rtol=1e-12, atol=1e-15)

@@ -289,3 +289,62 @@ def test_neuron_bad_arguments():
 def test_module_has_the_documented_names():
     for name in ("Layer", "Dense", "Activation", "Sequential", "Neuron"):
         assert hasattr(layers, name)
+
+
+# ------------------------------------------------------- the unchecked path ---
+def test_layer_base_class_is_abstract():
+    layer = layers.Layer()
+    with pytest.raises(NotImplementedError):
+        layer.forward(np.ones((1, 1)))
+    with pytest.raises(NotImplementedError):
+        layer.backward(np.ones((1, 1)))
+    assert layer.parameters() == [] and layer.gradients() == []
+    layer.zero_grad()  # nothing to do, and no error
+
+
+def test_training_backward_skips_only_the_unneeded_input_gradient():
+    net = Sequential.mlp([3, 4, 2], activation="tanh", seed=1)
+    X, dout = RNG.normal(size=(5, 3)), RNG.normal(size=(5, 2))
+    net.forward(X)
+    dX = net.backward(dout)
+    expected = [g.copy() for g in net.gradients()]
+    net.zero_grad()
+    net._forward(X)
+    assert net._backward(dout, input_grad=False) is None
+    for got, want in zip(net.gradients(), expected):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(net._backward(dout), dX)
+
+
+class Doubled(Dense):
+    """A reader's subclass that changes forward only."""
+
+    def forward(self, X):
+        return 2 * super().forward(X)
+
+
+class FrozenBias(Dense):
+    """A reader's subclass that changes backward only: the bias never learns."""
+
+    def backward(self, dout):
+        dX = super().backward(dout)
+        self.db[...] = 0.0
+        return dX
+
+
+def test_subclasses_that_redefine_forward_or_backward_are_always_called():
+    net = Sequential(Dense(1, 1, seed=0), Doubled(1, 1, seed=1))
+    X = np.array([[1.0], [2.0]])
+    np.testing.assert_allclose(net.forward(X), 2 * (net[0].forward(X) @ net[1].W + net[1].b))
+    model = Sequential(FrozenBias(1, 1, seed=0))
+    from nnlib.train import fit
+    history = fit(model, X, np.array([[5.0], [7.0]]), lr=0.1, epochs=20)
+    assert model[0].b[0] == 0.0 and history.loss[-1] < history.loss[0]
+    assert model[0].W[0, 0] != Dense(1, 1, seed=0).W[0, 0]
+
+
+def test_backward_checks_dout_even_when_it_is_already_float64():
+    layer = Dense(2, 3)
+    layer.forward(np.ones((4, 2)))
+    with pytest.raises(ValueError, match="dout contains NaN or infinity"):
+        layer.backward(np.full((4, 3), np.inf))

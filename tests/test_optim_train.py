@@ -196,7 +196,7 @@ def test_fit_bad_inputs():
         fit(model, [[np.nan]] * 4, y)
     with pytest.raises(ValueError, match=r"X must be a 2-D batch.*reshape\(-1, 1\)"):
         fit(model, X.ravel(), y)
-    with pytest.raises(ValueError, match=r"X must have 1 column\(s\)"):
+    with pytest.raises(ValueError, match=r"^X must have 1 column\(s\)"):
         fit(model, np.ones((4, 2)), y)
     with pytest.raises(ValueError, match="y has 5 rows but X has 4"):
         fit(model, X, np.ones((5, 1)))
@@ -227,7 +227,7 @@ def test_fit_checks_labels_and_validation_data():
     with pytest.raises(ValueError, match=r"X_val must have 2 column\(s\)"):
         fit(model, XOR_X, XOR_Y, loss="softmax_cross_entropy", X_val=np.ones((2, 3)),
             y_val=[0, 1])
-    with pytest.raises(ValueError, match="y_val has 3 rows but X has 4"):
+    with pytest.raises(ValueError, match="y_val has 3 rows but X_val has 4"):
         fit(model, XOR_X, XOR_Y, loss="softmax_cross_entropy", X_val=XOR_X, y_val=[0, 1, 1])
 
 
@@ -258,3 +258,111 @@ def test_accuracy_bad_inputs():
         accuracy([0.5], [1], threshold="0.5")
     with pytest.raises(ValueError, match="scores contains NaN"):
         accuracy([np.nan], [1])
+
+
+# ------------------------------------------------------------- divergence ---
+RNG = np.random.default_rng(0)
+TWO_D = RNG.normal(size=(40, 2))
+SIDE = (TWO_D[:, 0] > 0).astype(int)
+DIVERGING = {  # loss: (output size, targets)
+    "mse": (1, TWO_D[:, :1] * 3),
+    "binary_cross_entropy_with_logits": (1, SIDE),
+    "softmax_cross_entropy": (2, SIDE),
+}
+
+
+@pytest.mark.parametrize("loss", sorted(DIVERGING))
+@pytest.mark.parametrize("lr", [1e3, 1e6, 1e100])
+@pytest.mark.parametrize("batch_size, momentum", [(None, 0.0), (8, 0.0), (8, 0.9)])
+def test_divergence_is_reported_for_every_loss(loss, lr, batch_size, momentum):
+    outputs, y = DIVERGING[loss]
+    model = Sequential.mlp([2, 8, outputs], output_activation=None, seed=0)
+    seen = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = fit(model, TWO_D, y, loss=loss, lr=lr, epochs=50, batch_size=batch_size,
+                      momentum=momentum, callback=lambda e, h: seen.append((e, h.diverged)))
+    assert history.diverged and len(history.loss) < 50
+    assert all(np.isfinite(history.loss)) and all(value <= 1e8 for value in history.loss)
+    stopped = len(history.loss) + 1
+    assert history.message.startswith(f"training diverged at epoch {stopped} (loss ")
+    assert seen[-1] == (stopped, True) and all(not d for _, d in seen[:-1])
+    assert all(np.all(np.isfinite(p)) for p in model.parameters())  # stopped before the update
+
+
+def test_divergence_of_the_validation_loss_is_reported():
+    X, y = line_data()
+    history = fit(Dense(1, 1, seed=0), X, y, lr=0.1, epochs=5, X_val=X * 1e6, y_val=y)
+    assert history.diverged and history.loss == []
+    assert history.message.startswith("training diverged at epoch 1 (validation loss grew to ")
+
+
+def test_a_last_update_to_infinity_is_reported():
+    """The loss before the update was fine (25), but the update itself overflowed."""
+    history = fit(Dense.from_weights([[0.0]], [0.0]), [[1.0]], [[5.0]], lr=1e308, epochs=1)
+    assert history.diverged and history.loss == [25.0]
+    assert history.message == ("training diverged at epoch 1 (the last update made a parameter "
+                               "NaN or infinite): lower the learning rate")
+
+
+def test_divergence_message_for_infinity():
+    assert _divergence(float("inf"), 2) == \
+        "training diverged at epoch 2 (loss became infinite): lower the learning rate"
+
+
+def test_clipped_probabilities_stall_instead_of_diverging():
+    """Documented in fit: binary_cross_entropy's loss is bounded, so it cannot blow up."""
+    model = Sequential.mlp([2, 8, 1], output_activation="sigmoid", seed=0)
+    history = fit(model, TWO_D, SIDE, loss="binary_cross_entropy", lr=1e6, epochs=10)
+    assert not history.diverged and max(history.loss) < 27.7
+    assert history.loss[-1] == history.loss[-2] > 10 * history.loss[0]  # stuck, and far worse
+
+
+# ------------------------------------------------------ models that are not Layers ---
+class Wrapped:
+    """A duck-typed model: forward, backward, parameters, gradients and nothing else."""
+
+    def __init__(self, net):
+        self.net, self.rows_seen = net, []
+
+    def forward(self, X):
+        self.rows_seen.append(X[:, 0].copy())
+        return self.net.forward(X)
+
+    def backward(self, dout):
+        return self.net.backward(dout)
+
+    def parameters(self):
+        return self.net.parameters()
+
+    def gradients(self):
+        return self.net.gradients()
+
+
+def test_fit_trains_a_duck_typed_model_exactly_like_a_sequential():
+    X, y = line_data(23)
+    X[:, 0] += np.arange(23) * 10  # every row recognisable by its first value
+    plain = Sequential.mlp([1, 4, 1], seed=2)
+    wrapped = Wrapped(Sequential.mlp([1, 4, 1], seed=2))
+    kwargs = dict(lr=1e-4, epochs=3, batch_size=5, seed=4)
+    assert fit(plain, X, y, **kwargs) == fit(wrapped, X, y, **kwargs)
+    assert all(np.array_equal(p, q) for p, q in zip(plain.parameters(), wrapped.parameters()))
+    batches = wrapped.rows_seen[1:]  # the first forward checks y against the output
+    assert [len(b) for b in batches[:5]] == [5, 5, 5, 5, 3]
+    for epoch in range(3):  # every row exactly once per epoch, in a fresh order
+        seen = np.sort(np.concatenate(batches[5 * epoch:5 * epoch + 5]))
+        np.testing.assert_array_equal(seen, np.sort(X[:, 0]))
+    assert not np.array_equal(batches[0], batches[5])
+
+
+def test_sgd_checks_the_model_and_momentum_kinds():
+    class Mismatched(OneParameter):
+        def gradients(self):
+            return [np.zeros(2)]
+
+    with pytest.raises(ValueError, match=r"model.gradients\(\) must match model.parameters\(\)"):
+        SGD(Mismatched(), lr=0.1)
+    with pytest.raises(TypeError, match="momentum must be a number, got str"):
+        SGD(OneParameter(), lr=0.1, momentum="0.9")
+    with pytest.raises(TypeError, match="momentum must be a number, got bool"):
+        SGD(OneParameter(), lr=0.1, momentum=True)
