@@ -5,9 +5,15 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 LAB    := jupyterlab==4.6.6
+# Bake every knob figure's frames so the static pages redraw without a kernel (nnlib/bake.py);
+# `make book BAKE=0` builds faster, with knobs whose figures stay still in the HTML.
+BAKE   ?= 1
+# Small matrices: BLAS threads only add overhead on a 2-core machine (measured up to 7x slower).
+export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book test lab clean
+.PHONY: book test lab clean chromium
 
 # (Re)install when the venv is missing or older than the files that pin it.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -16,12 +22,31 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-book: $(STAMP)
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+# The browser files the site serves itself (widgets, MathJax) and axe-core, at the exact versions
+# of package-lock.json; scripts/vendor.py copies what the pages load into _vendor/.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+book: $(STAMP) $(NODE_STAMP)
+	$(PY) scripts/vendor.py
+	rm -rf _build/bake
+	NNLIB_BAKE=$(BAKE) NNLIB_BAKE_DIR=$(CURDIR)/_build/bake $(VENV)/bin/jupyter-book build . -W -n --keep-going
+	$(PY) -m nnlib.bake _build/bake _build/html   # frames, bytes and seconds baking added
+	@$(PY) scripts/site_size.py _build/html
 	@echo "The book is built. Open: $(CURDIR)/_build/html/index.html"
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP) chromium
 	$(PY) -m pytest
+
+# Debian's Chromium for the browser tests: installed with apt when missing and we are root;
+# otherwise those tests are skipped and say why.
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium is not installed and this is not root: the browser tests will be skipped"; fi
 
 lab: $(STAMP)
 	$(PY) -m pip install --quiet $(LAB)

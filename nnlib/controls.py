@@ -43,10 +43,11 @@ class Controls:
     picture: widgets.HTML
     controls: dict
     box: widgets.VBox
+    baked: str = ""          # the frames a static page replays (nnlib.bake), kept with the picture
 
     def show(self, knob_figure):
         """Bring picture and controls up to date with the figure's values."""
-        self.picture.value = knob_figure.img_html()
+        self.picture.value = knob_figure.img_html() + self.baked
         for name, control in self.controls.items():
             if control.value != knob_figure.values[name]:
                 control.value = knob_figure.values[name]

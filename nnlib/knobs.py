@@ -176,8 +176,10 @@ class KnobFigure:
     def widget(self):
         """The ipywidgets view: the picture above one control per knob."""
         if self._widgets is None:
-            from . import controls  # ipywidgets is imported only when sliders are wanted
+            from . import bake, controls  # ipywidgets is imported only when sliders are wanted
             self._widgets = controls.build(self)
+            if bake.enabled():            # the book build: store every frame for the static page
+                bake.bake_widgets(self, self._widgets)
         return self._widgets.box
 
     def _sync_widgets(self):

@@ -1,0 +1,84 @@
+"""Small Sphinx fixes for the published book (a local extension named in _config.yml).
+
+1. With Sphinx 7.4, the inline scripts that extensions add once per build (sphinx-thebe's
+   ``const THEBE_JS_URL = ...``, sphinx-togglebutton's selector) are written into every page
+   twice: once with the file name None, once with ''. Declaring a ``const`` twice is a
+   SyntaxError, which the browser reports on every page. Each script is kept once.
+
+2. myst-nb writes the toggle of a hidden cell (tags hide-cell, hide-input, hide-output) as
+   ``<summary aria-label="Toggle hidden content">`` around the visible words "Show code cell
+   content". A screen reader then announces a name that is not the text on screen, which
+   axe-core reports as serious (label-content-name-mismatch). The same toggle is written here
+   without that aria-label, so its name is the visible text.
+
+3. Sphinx copies static files only when it writes some page. After a change to a static file
+   alone (say scripts/vendor.py rebuilt _vendor/widgets/embed.js), an incremental build found
+   nothing out of date and left the old copy in _build/html. The root page is now re-read when
+   any file of html_static_path is newer than the last build, so that the copy happens.
+
+4. The theme ships source maps (3.4 MB of .map files) that no page loads (a browser fetches
+   one only while its developer tools are open). They are deleted from the built site after
+   each build.
+"""
+import pathlib
+from html import escape
+
+
+def _key(script):
+    attributes = getattr(script, "attributes", {}) or {}
+    return getattr(script, "filename", script) or None, tuple(sorted(attributes.items()))
+
+
+def drop_repeated_scripts(app, pagename, templatename, context, doctree):
+    """Keep the first of scripts with the same file and attributes (inline: the same body)."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        if _key(script) not in seen:
+            seen.add(_key(script))
+            unique.append(script)
+    # A new list: the builder restores its own list after every page.
+    context["script_files"] = unique
+
+
+def visit_hidden_cell(self, node):
+    """myst-nb's visit_HideCellInput (myst-nb 1.4), minus the summary's aria-label."""
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n')
+    self.body.append("<summary>\n")
+    self.body.append(f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n')
+    self.body.append(f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n')
+    self.body.append("</summary>\n")
+
+
+def newer_static_files(app, env, added, changed, removed):
+    """[the root page] if a file of html_static_path changed since the last build, else []."""
+    stamp = pathlib.Path(app.outdir) / ".buildinfo"
+    if not stamp.exists():
+        return []
+    built = stamp.stat().st_mtime
+    for folder in app.config.html_static_path:
+        folder = pathlib.Path(app.confdir, folder)
+        if any(p.stat().st_mtime > built for p in folder.rglob("*") if p.is_file()):
+            return [app.config.root_doc]
+    return []
+
+
+def drop_source_maps(app, exception):
+    """Delete the .map files under _static/."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in (pathlib.Path(app.outdir) / "_static").rglob("*.map"):
+        path.unlink()
+
+
+def setup(app):
+    from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+
+    app.connect("html-page-context", drop_repeated_scripts, priority=900)
+    app.connect("env-get-outdated", newer_static_files)
+    app.connect("build-finished", drop_source_maps)
+    app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput))
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,321 @@
+"""The baked knob figures in the built site, in headless Chromium, with no kernel and no network.
+
+For every page of _toc.yml and every knob figure on it:
+- the player has put a canvas in place of the picture, and each slider has an accessible name;
+- the keyboard moves every knob (arrow keys; Enter on a button) and the canvas then shows
+  the frame of the new values;
+- fidelity: at the reference settings the build saved (defaults, all minimums, all maximums
+  and two random grid points: the live kernel's own Agg renders, written by nnlib.bake when
+  NNLIB_BAKE_DIR is set), the canvas pixels differ from the live picture by less than 1.0
+  level (of 255) on average, and at most 0.5% of the pixels differ by more than 64 levels;
+- speed: stepping each slider through its range, the time from the key event to the redrawn
+  canvas (window.__knobTimings) has p95 <= 16 ms;
+- weight: the page and everything it loads is at most 3 MB transferred, served with gzip (as
+  a web host serves text files) by the test server.
+
+The site is the one the `built_book` fixture builds; to test another build, set
+NNLIB_BAKED_SITE to its html folder and NNLIB_BAKE_DIR to the folder its build baked into.
+"""
+import base64
+import gzip
+import http.server
+import io
+import json
+import os
+import pathlib
+import shutil
+import socketserver
+import statistics
+import threading
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import BAKE_DIR, toc_pages
+
+CHROMIUM = "/usr/bin/chromium"
+FIDELITY_MEAN = 1.0
+FIDELITY_FAR = 0.005
+LATENCY_P95_MS = 16.0
+PAGE_LIMIT = 3 * 1024 * 1024
+
+pytestmark = [
+    pytest.mark.skipif(not pathlib.Path(CHROMIUM).exists(),
+                       reason="Debian's Chromium (/usr/bin/chromium) is not installed"),
+]
+sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+
+
+PAGES = [f"{page}.html" for page in toc_pages()]
+
+
+# ------------------------------------------------------------------ the site
+
+@pytest.fixture(scope="module")
+def site(request):
+    """(html folder, bake folder) of a site built with baking on."""
+    given = os.environ.get("NNLIB_BAKED_SITE")
+    if given:
+        return pathlib.Path(given), pathlib.Path(os.environ["NNLIB_BAKE_DIR"])
+    code, log, html = request.getfixturevalue("built_book")
+    assert code == 0, log[-3000:]
+    return html, BAKE_DIR
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files, gzip-compressed when the browser accepts it (text types only)."""
+
+    TEXT = (".html", ".js", ".css", ".json", ".svg", ".txt", ".map")
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = pathlib.Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if (path.suffix not in self.TEXT or not path.is_file()
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    html, _ = site
+
+    def handler(*args, **kwargs):
+        return GzipHandler(*args, directory=str(html), **kwargs)
+
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True,
+            viewport={"width": 1280, "height": 900},
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def open_page(browser, server, page_path):
+    """Load a page with no network beyond the test server; returns (page, bytes transferred)."""
+    page = browser.new_page()
+    outside = []
+    page.route("**/*", lambda route: (route.continue_() if route.request.url.startswith(server)
+                                      else (outside.append(route.request.url), route.abort())))
+    sizes = []
+    page.on("requestfinished", lambda request: sizes.append(request.sizes()))
+    page.goto(f"{server}/{page_path}", wait_until="networkidle")
+    boxes = page.locator(".knob-figure-box").count()
+    try:
+        page.wait_for_function(
+            "n => window.__knobPlayers && window.__knobPlayers.length >= n"
+            " && window.__knobPlayers.every(p => p.background)", arg=boxes, timeout=30000)
+    except Exception as error:
+        raise AssertionError(f"{page_path}: the knob player did not take over its {boxes} knob "
+                             f"figure(s) (is _static/knob-player.js on the page?)") from error
+    transferred = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
+    return page, transferred, outside
+
+
+# ------------------------------------------------------------------ page helpers (JavaScript)
+
+FIGURES = """() => window.__knobPlayers.map((p, i) => ({
+    index: i, id: p.data.id, frame: p.frame, wanted: p.wanted,
+    knobs: p.data.knobs.map(k => ({name: k.name, label: k.label, kind: k.kind,
+                                   values: k.values, step: k.step})),
+    labels: p.controls.map(c => c.handle ? c.handle.getAttribute('aria-label')
+                                         : c.buttons[0].parentElement.getAttribute('aria-label')),
+    current: p.current()}))"""
+
+CANVAS_PNG = "i => window.__knobPlayers[i].canvas.toDataURL('image/png')"
+STATE = "i => ({frame: window.__knobPlayers[i].frame, current: window.__knobPlayers[i].current()," \
+        " shown: window.__knobPlayers[i].canvas.style.display !== 'none'})"
+
+
+def handle(page, index, knob):
+    return page.locator(".knob-figure-box").nth(index).locator(":scope > *").nth(knob + 1).locator(
+        ".noUi-handle")
+
+
+def settle(page, index):
+    """Wait until the figure shows the controls' current values (the canvas, or the picture
+    before any knob moved); return {frame, current, shown}."""
+    page.wait_for_function(
+        """i => { const p = window.__knobPlayers[i];
+                  return p.wanted === p.current()
+                         && (p.frame === p.wanted || p.canvas.style.display === 'none'); }""",
+        arg=index, timeout=10000)
+    return page.evaluate(STATE, index)
+
+
+def set_knobs(page, figure, values):
+    """Turn the knobs of ``figure`` to ``values`` with the keyboard only."""
+    for k, knob in enumerate(figure["knobs"]):
+        target = values[knob["name"]]
+        control = page.locator(".knob-figure-box").nth(figure["index"]).locator(":scope > *").nth(k + 1)
+        if knob["kind"] == "slider":
+            h = control.locator(".noUi-handle")
+            h.focus()
+            h.press("Home")
+            steps = int(np.argmin([abs(v - target) for v in knob["values"]]))
+            for _ in range(steps):
+                h.press("ArrowRight")
+        else:
+            button = control.locator("button", has_text=target).first
+            button.focus()
+            button.press("Enter")
+    return settle(page, figure["index"])
+
+
+def canvas_pixels(page, index):
+    url = page.evaluate(CANVAS_PNG, index)
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB"))
+
+
+def difference(a, b):
+    delta = np.abs(a.astype(int) - b.astype(int))
+    return delta.mean(), (delta.max(axis=2) > 64).mean()
+
+
+def expected_index(figure, values):
+    index = 0
+    for knob in figure["knobs"]:
+        value = values[knob["name"]]
+        i = knob["values"].index(value) if knob["kind"] == "choice" else int(
+            np.argmin([abs(v - value) for v in knob["values"]]))
+        index = index * len(knob["values"]) + i
+    return index
+
+
+# ------------------------------------------------------------------ the tests
+
+RESULTS = {"latency": [], "fidelity": [], "weight": {}}
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_every_knob_figure_responds_without_a_kernel(browser, server, site, page_path):
+    html, bake_dir = site
+    page, transferred, outside = open_page(browser, server, page_path)
+    try:
+        RESULTS["weight"][page_path] = transferred
+        print(f"\n{page_path}: {transferred / 1024:.0f} KB transferred (gzip)")
+        assert not outside, f"the page asked the network for {outside[:3]}"
+        assert transferred <= PAGE_LIMIT, f"{page_path} weighs {transferred / 1e6:.2f} MB"
+        boxes = page.locator(".knob-figure-box").count()
+        frames = page.locator(".knob-figure-box script.knob-frames").count()
+        assert frames == boxes, f"{boxes - frames} knob figure(s) on {page_path} have no frames"
+        for figure in page.evaluate(FIGURES):
+            check_figure(page, figure, bake_dir, page_path)
+    finally:
+        page.close()
+
+
+OPEN = """i => { // open what hides the figure (a collapsed cell or solution), as a reader would
+    for (let e = document.querySelectorAll('.knob-figure-box')[i]; e; e = e.parentElement) {
+        if (e.tagName === 'DETAILS' && !e.open) e.querySelector(':scope > summary').click();
+    } }"""
+
+
+def check_figure(page, figure, bake_dir, page_path):
+    index = figure["index"]
+    page.evaluate(OPEN, index)
+    page.locator(".knob-figure-box").nth(index).scroll_into_view_if_needed()
+    # accessible names: every baked slider (and button row) is named after its knob
+    assert figure["labels"] == [k["label"] for k in figure["knobs"]]
+    for k, knob in enumerate(figure["knobs"]):
+        if knob["kind"] == "slider":
+            assert page.get_by_role("slider", name=knob["label"], exact=True).count() >= 1
+    # keyboard: every knob moves its frame, and the canvas shows the frame of the new values
+    for k, knob in enumerate(figure["knobs"]):
+        before = settle(page, index)
+        before_pixels = canvas_pixels(page, index) if before["shown"] else None
+        control = page.locator(".knob-figure-box").nth(index).locator(":scope > *").nth(k + 1)
+        if knob["kind"] == "slider":
+            h = control.locator(".noUi-handle")
+            h.focus()
+            h.press("ArrowRight")
+            if settle(page, index)["current"] == before["current"]:      # it was at its maximum
+                h.press("ArrowLeft")
+                h.press("ArrowLeft")
+        else:
+            button = control.locator("button:not(.mod-active)").first
+            button.focus()
+            button.press("Enter")
+        state = settle(page, index)
+        where = f"{page_path} figure {figure['id']} knob {knob['name']}"
+        assert state["shown"], f"{where}: the canvas did not replace the picture"
+        assert state["frame"] == state["current"] != before["current"], where
+        if before_pixels is not None:
+            assert np.abs(canvas_pixels(page, index).astype(int) - before_pixels).max() > 0, where
+    # fidelity: the canvas against the live kernel's picture at the reference settings
+    report = json.loads((bake_dir / f"{figure['id']}.json").read_text())
+    for reference in report["references"]:
+        state = set_knobs(page, figure, reference["values"])
+        assert state["frame"] == expected_index(figure, reference["values"])
+        live = np.asarray(Image.open(bake_dir / reference["png"]).convert("RGB"))
+        mean, far = difference(canvas_pixels(page, index), live)
+        RESULTS["fidelity"].append((page_path, figure["id"], reference["values"], mean, far))
+        assert mean < FIDELITY_MEAN and far < FIDELITY_FAR, (
+            f"{page_path} figure {figure['id']} at {reference['values']}: mean {mean:.2f}, far {far:.4f}")
+    # speed: step each slider through its range, key event to redrawn canvas
+    page.evaluate("() => { window.__knobTimings.length = 0; }")
+    for k, knob in enumerate(figure["knobs"]):
+        if knob["kind"] != "slider":
+            continue
+        h = handle(page, index, k)
+        h.focus()
+        h.press("Home")
+        settle(page, index)
+        for _ in range(len(knob["values"]) - 1):
+            h.press("ArrowRight")
+            settle(page, index)
+    timings = [t["ms"] for t in page.evaluate("() => window.__knobTimings")]
+    RESULTS["latency"] += timings
+    if timings:
+        p95 = float(np.percentile(timings, 95))
+        print(f"  figure {figure['id']}: {len(timings)} moves, p50 {np.median(timings):.2f} ms, "
+              f"p95 {p95:.2f} ms; fidelity worst mean "
+              f"{max(r[3] for r in RESULTS['fidelity'] if r[1] == figure['id']):.3f}")
+        assert p95 <= LATENCY_P95_MS, f"{figure['id']}: p95 {p95:.1f} ms"
+
+
+def test_summary_of_the_browser_measurements():
+    """Runs last (file order): prints latency, fidelity and weight over every page tested."""
+    if not RESULTS["weight"]:
+        pytest.skip("no page was tested")
+    timings = RESULTS["latency"]
+    lines = ["", "Baked knob figures in headless Chromium:"]
+    if timings:
+        lines.append(f"  latency, key event to redrawn canvas: {len(timings)} moves, "
+                     f"p50 {statistics.median(timings):.2f} ms, p95 {np.percentile(timings, 95):.2f} ms, "
+                     f"max {max(timings):.2f} ms")
+    if RESULTS["fidelity"]:
+        means = [r[3] for r in RESULTS["fidelity"]]
+        fars = [r[4] for r in RESULTS["fidelity"]]
+        lines.append(f"  fidelity against live renders: {len(means)} settings, mean difference "
+                     f"avg {np.mean(means):.3f} / worst {max(means):.3f} levels; pixels off by >64: "
+                     f"worst {max(fars) * 100:.3f}%")
+    for page_path, size in RESULTS["weight"].items():
+        lines.append(f"  {page_path}: {size / 1024:.0f} KB transferred")
+    print("\n".join(lines))
