@@ -16,7 +16,7 @@ LABEL_STYLE = {"description_width": "11em"}
 def slider_for(knob):
     """An ipywidgets slider labelled ``w (weight)``, updating while dragged."""
     cls = widgets.IntSlider if knob.integer else widgets.FloatSlider
-    extra = {} if knob.integer else {"readout_format": _format_for(knob.step)}
+    extra = {} if knob.integer else {"readout_format": _format_for(knob)}
     return cls(value=knob.default, min=knob.min, max=knob.max, step=knob.step,
                description=knob.label, continuous_update=True,
                style=LABEL_STYLE, layout=widgets.Layout(width=CONTROL_WIDTH), **extra)
@@ -28,12 +28,18 @@ def choice_for(knob):
                                  description=knob.label, style=LABEL_STYLE)
 
 
-def _format_for(step):
-    """Readout format with as many decimals as the step needs (0.05 -> '.2f')."""
-    decimals = 0
-    while round(step * 10**decimals) != step * 10**decimals and decimals < 4:
-        decimals += 1
-    return f".{decimals}f"
+def _format_for(knob):
+    """Readout format with the decimals the knob's numbers need (step 0.05 -> '.2f').
+
+    Counts min, max and default as well as the step: a slider from 0.5 in steps of 2
+    must still show 0.5 and 2.5, not 0 and 3.
+    """
+    def decimals(value):
+        places = 0
+        while round(value * 10**places, 9) != round(value * 10**places) and places < 4:
+            places += 1
+        return places
+    return f".{max(decimals(v) for v in (knob.min, knob.max, knob.default, knob.step))}f"
 
 
 @dataclass

@@ -57,7 +57,8 @@ def built_book():
     # NNLIB_BAKE_DIR: where it reports, with live renders the browser tests compare against.
     shutil.rmtree(BAKE_DIR, ignore_errors=True)
     env = dict(os.environ, NNLIB_BAKE="1", NNLIB_BAKE_DIR=str(BAKE_DIR))
-    run = subprocess.run([str(jupyter_book), "build", str(ROOT), "-W", "-n", "--keep-going"],
+    # --all: re-run every chapter, so every figure bakes afresh into the emptied BAKE_DIR.
+    run = subprocess.run([str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going"],
                          capture_output=True, text=True, cwd=ROOT, timeout=2400, env=env)
     return run.returncode, run.stdout + run.stderr, HTML
 

@@ -131,3 +131,10 @@ def test_apply_frame_shorthands():
 def test_knob_figure_requires_alt_text():
     with pytest.raises(ValueError, match="alt"):
         KnobFigure([], lambda fig: {}, lambda: {}, alt="")
+
+
+def test_slider_readouts_show_every_decimal_the_knob_needs():
+    from nnlib.controls import _format_for
+    assert _format_for(Slider("w", "weight", -3.0, 3.0, 0.0, 0.05)) == ".2f"
+    assert _format_for(Slider("lr", "learning rate", 0.5, 4.5, 2.5, 2.0)) == ".1f"
+    assert _format_for(Slider("n", "units", 0.0, 10.0, 1.0, 1.0)) == ".0f"
