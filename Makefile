@@ -31,7 +31,8 @@ $(NODE_STAMP): package.json package-lock.json
 book: $(STAMP) $(NODE_STAMP)
 	$(PY) scripts/vendor.py
 	rm -rf _build/bake
-	NNLIB_BAKE=$(BAKE) NNLIB_BAKE_DIR=$(CURDIR)/_build/bake $(VENV)/bin/jupyter-book build . -W -n --keep-going
+	# --all runs every chapter, so every figure is baked (or not, with BAKE=0) in this build.
+	NNLIB_BAKE=$(BAKE) NNLIB_BAKE_DIR=$(CURDIR)/_build/bake $(VENV)/bin/jupyter-book build . --all -W -n --keep-going
 	$(PY) -m nnlib.bake _build/bake _build/html   # frames, bytes and seconds baking added
 	@$(PY) scripts/site_size.py _build/html
 	@echo "The book is built. Open: $(CURDIR)/_build/html/index.html"
