@@ -169,3 +169,16 @@ def choose(key, options, what):
         known = ", ".join(sorted(options))
         raise ValueError(f"unknown {what} {key!r}; expected one of: {known}")
     return options[key]
+
+
+def layer_sizes(sizes):
+    """Return ``sizes`` as a list of whole numbers >= 1, at least two of them (e.g. [2, 16, 1]).
+
+    sizes: the width of each layer, inputs first and outputs last.
+    """
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"sizes must be a list of layer widths such as [2, 16, 1], "
+                        f"got {type(sizes).__name__}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least two widths (inputs and outputs), got {list(sizes)}")
+    return [positive_int(size, f"sizes[{i}]") for i, size in enumerate(sizes)]

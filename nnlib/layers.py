@@ -24,7 +24,7 @@ import numbers
 import numpy as np
 
 from . import activations
-from ._validate import as_batch, as_float_array, as_rng, choose, positive_int
+from ._validate import as_batch, as_float_array, as_rng, choose, layer_sizes, positive_int
 
 _INITS = {
     "he": lambda rng, d, m: rng.normal(0.0, np.sqrt(2.0 / d), size=(d, m)),
@@ -255,7 +255,7 @@ class Sequential(Layer):
         Weights use He init for relu-like activations and Xavier otherwise, drawn
         from one generator seeded with ``seed``.
         """
-        sizes = _check_sizes(sizes)
+        sizes = layer_sizes(sizes)
         for name in (activation, output_activation):
             if name is not None:
                 choose(name, _ACTIVATION_LAYERS, "activation")
@@ -318,16 +318,6 @@ class Sequential(Layer):
 
     def __repr__(self):
         return f"Sequential({', '.join(repr(layer) for layer in self.layers)})"
-
-
-def _check_sizes(sizes):
-    """sizes: at least two whole numbers >= 1."""
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
-        raise TypeError(f"sizes must be a list of layer widths such as [2, 16, 1], "
-                        f"got {type(sizes).__name__}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes needs at least two widths (inputs and outputs), got {list(sizes)}")
-    return [positive_int(size, f"sizes[{i}]") for i, size in enumerate(sizes)]
 
 
 class Neuron:

@@ -6,6 +6,8 @@ matplotlib's global settings.
 """
 import numpy as np
 
+from ._validate import layer_sizes
+
 # Okabe and Ito's palette: stays distinguishable for the common colour blindnesses.
 COLORS = {
     "blue": "#0072B2",
@@ -111,7 +113,7 @@ def network_layout(sizes):
     sizes: [n_0, n_1, ...] nodes per layer.  Layer l stands at x = l; its nodes are
     one unit apart, the first at the top, centred on y = 0.
     """
-    sizes = _layer_sizes(sizes)
+    sizes = layer_sizes(sizes)
     return [np.column_stack([np.full(n, float(l)), (n - 1) / 2 - np.arange(n)])
             for l, n in enumerate(sizes)]
 
@@ -125,19 +127,6 @@ def network_edges(sizes):
     nodes = network_layout(sizes)
     return np.array([(start, end) for left, right in zip(nodes[:-1], nodes[1:])
                      for start in left for end in right])
-
-
-def _layer_sizes(sizes):
-    """sizes: at least two whole numbers >= 1 (nodes per layer)."""
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
-        raise TypeError(f"sizes must be a list of layer widths such as [2, 3, 1], "
-                        f"got {type(sizes).__name__}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes needs at least two layers (inputs and outputs), got {list(sizes)}")
-    for i, n in enumerate(sizes):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"sizes[{i}] must be a whole number of at least 1, got {n!r}")
-    return [int(n) for n in sizes]
 
 
 def draw_network(ax, sizes, *, names=None, titles=None, node_size=900, value_size=8,
@@ -154,7 +143,7 @@ def draw_network(ax, sizes, *, names=None, titles=None, node_size=900, value_siz
     """
     from matplotlib.collections import LineCollection
 
-    sizes = _layer_sizes(sizes)
+    sizes = layer_sizes(sizes)
     nodes = network_layout(sizes)
     xy = np.vstack(nodes)
     edges = LineCollection(network_edges(sizes), colors="#aaaaaa", linewidths=1.0,

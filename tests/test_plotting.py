@@ -38,8 +38,8 @@ def test_edges_follow_the_order_of_w_ravel():
 
 
 @pytest.mark.parametrize("bad, error", [([3], ValueError), ("231", TypeError), (5, TypeError),
-                                        ([2, 0, 1], ValueError), ([2, 1.5], ValueError),
-                                        ([True, 2], ValueError)])
+                                        ([2, 0, 1], ValueError), ([2, 1.5], TypeError),
+                                        ([True, 2], TypeError)])
 def test_bad_sizes_are_refused(bad, error):
     with pytest.raises(error, match="sizes"):
         plotting.network_layout(bad)
