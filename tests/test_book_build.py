@@ -39,4 +39,4 @@ def test_knob_figures_are_in_the_page_at_their_defaults(built_book, page, labels
 def test_chapter_maths_and_solutions_are_in_the_page(built_book):
     page = (HTML / "book/01_the_line.html").read_text()
     assert "\\hat y = w\\,x + b" in page
-    assert "dropdown" in page and "solution" in page
+    assert '<details class="solution">' in page and "Solution to exercise 1.1" in page
