@@ -1,9 +1,18 @@
 """ipywidgets wiring for a KnobFigure: one control per knob, the picture above.
 
-Thin on purpose: every control calls ``KnobFigure.set`` and the picture is an
-``<img>`` with alt text whose source is replaced in place (never a new figure).
+Thin on purpose: every control calls ``KnobFigure.set`` and the picture is replaced
+in place (never a new figure). Two pictures, one per place the widgets end up:
+
+- in a live kernel (JupyterLab, Binder, Colab) an ``ipywidgets.Image`` whose value is
+  the PNG bytes, sent as a binary buffer on the comm: no base64, no HTML to parse;
+- in the book build (``nnlib.bake`` enabled) an ``<img>`` with alt text in an HTML
+  widget, which is what the static page's player (``assets/knob-player.js``) replays.
+
+Moves are redrawn at the latest value: while a redraw runs, newer values that arrive
+replace older ones, so a held-down key never leaves a queue of stale pictures behind.
 """
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
@@ -11,6 +20,16 @@ from .knobs import Choice
 
 CONTROL_WIDTH = "min(100%, 560px)"
 LABEL_STYLE = {"description_width": "11em"}
+# Long labels ("angle (direction of the query, degrees)") wrap onto a second line inside the
+# 11em label column instead of being cut off. The book has the same rule in its own CSS; a live
+# notebook gets it from this style element, scoped to knob-figure boxes.
+LABEL_CSS = """
+.knob-figure-box .widget-inline-hbox { height: auto; min-height: var(--jp-widgets-inline-height, 28px); }
+.knob-figure-box .widget-inline-hbox > .widget-label {
+  white-space: normal; line-height: 1.2; overflow: visible; text-overflow: clip;
+  align-self: center; height: auto; }
+.knob-figure-box .widget-toggle-buttons > .widget-label { width: auto !important; white-space: normal; }
+"""
 
 
 def slider_for(knob):
@@ -42,37 +61,83 @@ def _format_for(knob):
     return f".{max(decimals(v) for v in (knob.min, knob.max, knob.default, knob.step))}f"
 
 
+def picture_for(knob_figure, static):
+    """The picture widget: an HTML <img> for the static page, else binary PNG bytes."""
+    if static:
+        return widgets.HTML(value=knob_figure.img_html())
+    width = int(knob_figure.figure.bbox.width)
+    picture = widgets.Image(value=knob_figure.png, format="png", tooltip=knob_figure.alt,
+                            layout=widgets.Layout(width="100%", max_width=f"{width}px", height="auto"))
+    picture.add_class("knob-figure")
+    return picture
+
+
 @dataclass
 class Controls:
     """The widgets of one KnobFigure: the picture and a control per knob."""
 
-    picture: widgets.HTML
+    picture: widgets.DOMWidget
     controls: dict
     box: widgets.VBox
     baked: str = ""          # the frames a static page replays (nnlib.bake), kept with the picture
+    pending: dict = field(default_factory=dict)    # knob moves not drawn yet: {name: value}
+    scheduled: bool = False
 
     def show(self, knob_figure):
         """Bring picture and controls up to date with the figure's values."""
-        self.picture.value = knob_figure.img_html() + self.baked
+        if isinstance(self.picture, widgets.Image):
+            self.picture.value = knob_figure.png
+        else:
+            self.picture.value = knob_figure.img_html() + self.baked
         for name, control in self.controls.items():
             if control.value != knob_figure.values[name]:
                 control.value = knob_figure.values[name]
 
+    def request(self, knob_figure, name, value):
+        """A control moved: redraw soon, at the latest values.
 
-def build(knob_figure):
-    """Create the widgets for ``knob_figure`` and wire each control to ``set``."""
-    picture = widgets.HTML(value=knob_figure.img_html())
+        In a kernel the redraw waits for the event loop's next turn, so that moves already
+        received are merged into one picture; without a running loop (tests, scripts) it
+        redraws at once.
+        """
+        self.pending[name] = value
+        if self.scheduled:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.redraw(knob_figure)
+            return
+        self.scheduled = True
+        loop.call_soon(self.redraw, knob_figure)
+
+    def redraw(self, knob_figure):
+        """Draw the pending moves, if any change a value."""
+        self.scheduled = False
+        moves = {n: v for n, v in self.pending.items() if knob_figure.values.get(n) != v}
+        self.pending.clear()
+        if moves:
+            knob_figure.set(**moves)
+
+
+def build(knob_figure, static=False):
+    """Create the widgets for ``knob_figure`` and wire each control to ``set``.
+
+    static: True in the book build, where the picture must be an HTML <img> (see module doc).
+    """
+    picture = picture_for(knob_figure, static)
     controls = {}
     for name, knob in knob_figure.knobs.items():
         control = choice_for(knob) if isinstance(knob, Choice) else slider_for(knob)
         control.value = knob_figure.values[name]
-        control.observe(lambda change, name=name: _turn(knob_figure, name, change), names="value")
         controls[name] = control
-    box = widgets.VBox([picture, *controls.values()], layout=widgets.Layout(align_items="flex-start"))
+    extra = [] if static else [widgets.HTML(f"<style>{LABEL_CSS}</style>",
+                                            layout=widgets.Layout(display="none"))]
+    box = widgets.VBox([picture, *controls.values(), *extra],
+                       layout=widgets.Layout(align_items="flex-start"))
     box.add_class("knob-figure-box")
-    return Controls(picture, controls, box)
-
-
-def _turn(knob_figure, name, change):
-    if knob_figure.values.get(name) != change["new"]:
-        knob_figure.set(**{name: change["new"]})
+    wired = Controls(picture, controls, box)
+    for name, control in controls.items():
+        control.observe(lambda change, name=name: wired.request(knob_figure, name, change["new"]),
+                        names="value")
+    return wired

@@ -177,8 +177,9 @@ class KnobFigure:
         """The ipywidgets view: the picture above one control per knob."""
         if self._widgets is None:
             from . import bake, controls  # ipywidgets is imported only when sliders are wanted
-            self._widgets = controls.build(self)
-            if bake.enabled():            # the book build: store every frame for the static page
+            static = bake.enabled()       # the book build: store every frame for the static page
+            self._widgets = controls.build(self, static=static)
+            if static:
                 bake.bake_widgets(self, self._widgets)
         return self._widgets.box
 

@@ -1,6 +1,7 @@
 """Drive every knob of every figure at its minimum, default, maximum and random values."""
 import io
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
 from PIL import Image
@@ -91,21 +92,58 @@ def test_bad_knob_values_are_refused(knob_figure):
 
 
 def test_widget_controls_are_labelled_and_redraw_in_place(knob_figure):
+    """In a live kernel the picture is an Image widget holding the PNG bytes (a binary comm
+    buffer), titled with the alt text; moving a control redraws the same figure."""
     box = knob_figure.widget()
     controls = knob_figure._widgets.controls
     assert set(controls) == set(knob_figure.knobs)
-    figure_before, html_before = knob_figure.figure, knob_figure._widgets.picture.value
-    assert 'alt="' in html_before and "data:image/png;base64," in html_before
+    picture = knob_figure._widgets.picture
+    figure_before, png_before = knob_figure.figure, picture.value
+    assert isinstance(picture, widgets.Image) and picture.format == "png"
+    assert png_before == knob_figure.png and png_before[:8] == b"\x89PNG\r\n\x1a\n"
+    assert picture.tooltip == knob_figure.alt and "knob-figure" in picture._dom_classes
     name, control = next(iter(controls.items()))
     knob = knob_figure.knobs[name]
     control.value = knob.options[-1] if isinstance(knob, Choice) else knob.max
     assert knob_figure.values[name] == control.value
     assert knob_figure.figure is figure_before
-    assert knob_figure._widgets.picture.value != html_before
+    assert picture.value != png_before and picture.value == knob_figure.png
     knob_figure.set(**{name: knob.default})
     assert control.value == knob.default
-    assert box.children[0] is knob_figure._widgets.picture
+    assert box.children[0] is picture
     assert all(c.description == knob_figure.knobs[n].label for n, c in controls.items())
+
+
+def test_the_book_build_keeps_an_img_picture(monkeypatch):
+    """With baking on (the book build), the picture stays an <img> with alt text in HTML."""
+    from nnlib import bake
+    from nnlib.figures import line
+    monkeypatch.setattr(bake, "enabled", lambda: True)
+    monkeypatch.setattr(bake, "bake_widgets", lambda *args: None)
+    fit = line.line_fit()
+    fit.widget()
+    value = fit._widgets.picture.value
+    assert 'alt="' in value and "data:image/png;base64," in value
+
+
+def test_moves_are_drawn_at_the_latest_value():
+    """In a kernel, moves that arrive before the redraw runs are merged into one picture."""
+    import asyncio
+    from nnlib.figures import line
+    fit = line.line_fit()
+    fit.widget()
+    slider, drawn = fit._widgets.controls["w"], []
+    original = fit.set
+    fit.set = lambda **values: drawn.append(values) or original(**values)
+
+    async def hold_key():
+        for step in range(1, 6):
+            slider.value = round(slider.value + slider.step, 10)
+        await asyncio.sleep(0)
+        return slider.value
+
+    latest = asyncio.run(hold_key())
+    assert drawn == [{"w": latest}] and fit.values["w"] == latest
 
 
 def test_slider_grid_and_checks():
