@@ -12,6 +12,7 @@ Moves are redrawn at the latest value: while a redraw runs, newer values that ar
 replace older ones, so a held-down key never leaves a queue of stale pictures behind.
 """
 import asyncio
+import html
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
@@ -29,6 +30,8 @@ LABEL_CSS = """
   white-space: normal; line-height: 1.2; overflow: visible; text-overflow: clip;
   align-self: center; height: auto; }
 .knob-figure-box .widget-toggle-buttons > .widget-label { width: auto !important; white-space: normal; }
+.knob-figure-box .knob-figure-alt { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap; }
 """
 
 
@@ -66,7 +69,9 @@ def picture_for(knob_figure, static):
     if static:
         return widgets.HTML(value=knob_figure.img_html())
     width = int(knob_figure.figure.bbox.width)
-    picture = widgets.Image(value=knob_figure.png, format="png", tooltip=knob_figure.alt,
+    # (no tooltip: ipywidgets 8.1's ImageView fails to render with one; the alt text goes in
+    # the box's note, see build)
+    picture = widgets.Image(value=knob_figure.png, format="png",
                             layout=widgets.Layout(width="100%", max_width=f"{width}px", height="auto"))
     picture.add_class("knob-figure")
     return picture
@@ -120,6 +125,14 @@ class Controls:
             knob_figure.set(**moves)
 
 
+def note_for(knob_figure):
+    """The live box's last child, out of sight: the label CSS, and the picture's alt text for
+    screen readers (an Image widget has no alt attribute)."""
+    text = html.escape(knob_figure.alt)
+    return widgets.HTML(f'<style>{LABEL_CSS}</style><p class="knob-figure-alt">Figure: {text}</p>',
+                        layout=widgets.Layout(height="0px", margin="0px", overflow="hidden"))
+
+
 def build(knob_figure, static=False):
     """Create the widgets for ``knob_figure`` and wire each control to ``set``.
 
@@ -131,8 +144,7 @@ def build(knob_figure, static=False):
         control = choice_for(knob) if isinstance(knob, Choice) else slider_for(knob)
         control.value = knob_figure.values[name]
         controls[name] = control
-    extra = [] if static else [widgets.HTML(f"<style>{LABEL_CSS}</style>",
-                                            layout=widgets.Layout(display="none"))]
+    extra = [] if static else [note_for(knob_figure)]
     box = widgets.VBox([picture, *controls.values(), *extra],
                        layout=widgets.Layout(align_items="flex-start"))
     box.add_class("knob-figure-box")

@@ -123,6 +123,7 @@ class KnobFigure:
             raise ValueError("alt must describe what the figure shows")
         self.knobs = {knob.name: knob for knob in knobs}
         self.frame_fn = frame
+        self.draw_fn = draw           # kept for comparisons that rebuild the figure (benchmarks/)
         self.alt = alt
         self.figure = Figure(figsize=figsize, dpi=dpi, facecolor="white")
         self.canvas = FigureCanvasAgg(self.figure)

@@ -1,4 +1,5 @@
 """Drive every knob of every figure at its minimum, default, maximum and random values."""
+import html
 import io
 
 import ipywidgets as widgets
@@ -93,7 +94,7 @@ def test_bad_knob_values_are_refused(knob_figure):
 
 def test_widget_controls_are_labelled_and_redraw_in_place(knob_figure):
     """In a live kernel the picture is an Image widget holding the PNG bytes (a binary comm
-    buffer), titled with the alt text; moving a control redraws the same figure."""
+    buffer), its alt text beside it; moving a control redraws the same figure."""
     box = knob_figure.widget()
     controls = knob_figure._widgets.controls
     assert set(controls) == set(knob_figure.knobs)
@@ -101,7 +102,8 @@ def test_widget_controls_are_labelled_and_redraw_in_place(knob_figure):
     figure_before, png_before = knob_figure.figure, picture.value
     assert isinstance(picture, widgets.Image) and picture.format == "png"
     assert png_before == knob_figure.png and png_before[:8] == b"\x89PNG\r\n\x1a\n"
-    assert picture.tooltip == knob_figure.alt and "knob-figure" in picture._dom_classes
+    assert "knob-figure" in picture._dom_classes
+    assert html.escape(knob_figure.alt) in box.children[-1].value     # for screen readers
     name, control = next(iter(controls.items()))
     knob = knob_figure.knobs[name]
     control.value = knob.options[-1] if isinstance(knob, Choice) else knob.max

@@ -36,7 +36,8 @@ def test_committed_without_outputs(path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_kernel_metadata_is_complete(path):
     meta = load(path)["metadata"]
-    assert meta["kernelspec"] == {"display_name": "Python 3", "language": "python", "name": "python3"}
+    # exactly what ipykernel's own kernelspec says, or JupyterLab rewrites it on opening
+    assert meta["kernelspec"] == {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     assert LANGUAGE_INFO_KEYS <= set(meta["language_info"]), f"{path.name}: language_info is incomplete"
     assert meta["language_info"]["codemirror_mode"] == {"name": "ipython", "version": 3}
 

@@ -1,0 +1,201 @@
+"""Key press -> new picture in a real JupyterLab, per knob figure, against ipywidgets.interact.
+
+Starts JupyterLab (requirements-dev.txt) on a generated notebook that shows every knob figure of
+the chapters three ways, and drives it from headless Chromium:
+
+- KnobFigure: the book's widgets, the picture an ipywidgets.Image of PNG bytes (binary comm buffer);
+- base64 HTML: the same figure with the picture as an <img> data URL in an HTML widget (the old
+  transport, still used for the static book);
+- interact: ``ipywidgets.interact`` with the same sliders, building the figure again on every move
+  and showing it with the inline backend, as most notebooks do.
+
+For each figure it presses an arrow key on the first slider, ``--moves`` times, and times in the
+page from the key-down event to the new image decoded; then it holds the key down (10 presses
+30 ms apart) and counts the redraws and whether the last picture is of the last value.
+
+Run:  python benchmarks/lab_latency.py [--moves 12] [--only line,neuron]
+"""
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from knob_registry import factories  # noqa: E402
+from test_jupyterlab import chromium, lab_server, new_page, open_notebook, run_all  # noqa: E402
+
+SETUP = '''import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+from nnlib import controls
+from nnlib.knobs import Choice, apply_frame
+import importlib
+
+def factory(name):
+    module, function = name.split(".")
+    return getattr(importlib.import_module(f"nnlib.figures.{module}"), function)
+
+def html_version(knob_figure):
+    """The same figure with the base64 <img> picture in an HTML widget."""
+    wired = controls.build(knob_figure, static=True)
+    knob_figure._widgets = wired
+    wired.box.add_class("bench-html")
+    return wired.box
+
+def interact_version(knob_figure):
+    """ipywidgets.interact redrawing a new figure on every move, with the same sliders."""
+    def redraw(**values):
+        fig = plt.figure(figsize=knob_figure.figure.get_size_inches(), dpi=knob_figure.figure.dpi)
+        apply_frame(knob_figure.draw_fn(fig), knob_figure.frame_fn(**values))
+        plt.show()
+    sliders = {n: controls.choice_for(k) if isinstance(k, Choice) else controls.slider_for(k)
+               for n, k in knob_figure.knobs.items()}
+    shown = widgets.interactive(redraw, **sliders)
+    shown.add_class("bench-interact")
+    return shown
+'''
+
+# Time from a key-down on the box's first slider to its next picture, decoded (ms), or null.
+PRESS = """async ([selector, index, key]) => {
+  const box = document.querySelectorAll(selector)[index];
+  const handle = box.querySelector('.noUi-handle');
+  const src = () => { const img = box.querySelector('img'); return img ? img.src : null; };
+  const before = src();
+  const t0 = performance.now();
+  const arrived = new Promise((resolve) => {
+    const done = async () => {
+      observer.disconnect(); clearTimeout(timer);
+      const img = box.querySelector('img');
+      try { await img.decode(); } catch (e) {}
+      resolve(performance.now() - t0); };
+    const observer = new MutationObserver(() => { if (src() !== before) done(); });
+    observer.observe(box, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+    const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, 15000);
+  });
+  handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true, cancelable: true}));
+  return arrived; }"""
+
+# Hold a key: `count` key-downs `gap` ms apart; the times (ms from the first) of each new picture.
+HOLD = """async ([selector, index, key, count, gap]) => {
+  const box = document.querySelectorAll(selector)[index];
+  const handle = box.querySelector('.noUi-handle');
+  const src = () => { const img = box.querySelector('img'); return img ? img.src : null; };
+  let last = src(); const shown = []; const t0 = performance.now();
+  const observer = new MutationObserver(() => { const s = src(); if (s !== last) { last = s; shown.push(performance.now() - t0); } });
+  observer.observe(box, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+  for (let i = 0; i < count; i++) {
+    handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true, cancelable: true}));
+    await new Promise((r) => setTimeout(r, gap)); }
+  await new Promise((r) => setTimeout(r, 4000));
+  observer.disconnect();
+  return {shown, pressed: (count - 1) * gap, value: handle.getAttribute('aria-valuenow')}; }"""
+
+AT_MAX = """([selector, index]) => { const h = document.querySelectorAll(selector)[index].querySelector('.noUi-handle');
+  return Number(h.getAttribute('aria-valuenow')) >= Number(h.getAttribute('aria-valuemax')); }"""
+
+KERNEL_PRINT = """async (code) => { const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  let out = ''; const future = kernel.requestExecute({code, silent: false, store_history: false});
+  future.onIOPub = (msg) => { if (msg.header.msg_type === 'stream') out += msg.content.text; };
+  await future.done; return out; }"""
+
+
+def notebook(names):
+    """A notebook showing each figure as KnobFigure, as base64 HTML and through interact."""
+    cells = [SETUP]
+    for i, name in enumerate(names):
+        cells.append(f'k{i} = factory("{name}")(); display(k{i}.widget())')
+        cells.append(f'h{i} = factory("{name}")(); display(html_version(h{i}))')
+        cells.append(f'display(interact_version(factory("{name}")()))')
+    return {"cells": [{"cell_type": "code", "execution_count": None, "id": f"c{n}", "metadata": {},
+                       "outputs": [], "source": source} for n, source in enumerate(cells)],
+            "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                        "name": "python3"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def measure(page, selector, index, moves):
+    """Latencies (ms) of ``moves`` key presses, back and forth on the first slider."""
+    page.locator(selector).nth(index).scroll_into_view_if_needed()
+    key = "ArrowLeft" if page.evaluate(AT_MAX, [selector, index]) else "ArrowRight"
+    times = []
+    for move in range(moves):
+        if move == moves // 2:
+            key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
+        elapsed = page.evaluate(PRESS, [selector, index, key])
+        if elapsed is not None:
+            times.append(elapsed)
+        page.wait_for_timeout(120)
+    return times
+
+
+def hold(page, selector, index):
+    key = "ArrowLeft" if page.evaluate(AT_MAX, [selector, index]) else "ArrowRight"
+    return page.evaluate(HOLD, [selector, index, key, 10, 30])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=12)
+    parser.add_argument("--only", default="", help="comma-separated figure modules, e.g. line,neuron")
+    args = parser.parse_args()
+    names = [n for n, _ in factories() if not args.only or n.split(".")[0] in args.only.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "lab_latency.ipynb"
+        path.write_text(json.dumps(notebook(names)))
+        with lab_server([path]) as url, chromium() as browser, new_page(browser) as page:
+            open_notebook(page, url, path.name)
+            run_all(page, timeout_s=900)
+            rows = []
+            for i, name in enumerate(names):
+                live = measure(page, ".knob-figure-box:not(.bench-html)", i, args.moves)
+                html = measure(page, ".bench-html", i, args.moves)
+                interact = measure(page, ".bench-interact", i, args.moves)
+                held = hold(page, ".knob-figure-box:not(.bench-html)", i)
+                first_slider = next(k for k in factories_by_name()[name]().knobs.values() if hasattr(k, "step"))
+                kernel_value = page.evaluate(KERNEL_PRINT, f"print(k{i}.values[{first_slider.name!r}])").strip()
+                held_ok = abs(float(kernel_value) - float(held["value"])) < 1e-9
+                last_after = held["shown"][-1] - held["pressed"] if held["shown"] else float("nan")
+                rows.append((name, first_slider.name, live, html, interact, len(held["shown"]), last_after, held_ok))
+                print_row(rows[-1], flush=True)
+    print_table(rows)
+
+
+def factories_by_name():
+    return dict(factories())
+
+
+def stats(times):
+    return (statistics.median(times), percentile(times, 0.95)) if times else (float("nan"), float("nan"))
+
+
+def print_row(row, flush=False):
+    name, knob, live, html, interact, redraws, last_after, ok = row
+    print(f"# {name} ({knob}): live {stats(live)[0]:.0f} ms, html {stats(html)[0]:.0f} ms, "
+          f"interact {stats(interact)[0]:.0f} ms, held {redraws} redraws", file=sys.stderr, flush=flush)
+
+
+def print_table(rows):
+    print("| figure (first slider) | KnobFigure p50 | p95 | base64 HTML p50 | p95 | interact p50 | p95 "
+          "| speed-up vs interact (p50) | held key: redraws of 10, last image after last press, last value |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, knob, live, html, interact, redraws, last_after, ok in rows:
+        (l50, l95), (h50, h95), (i50, i95) = stats(live), stats(html), stats(interact)
+        print(f"| {name} ({knob}) | {l50:.0f} ms | {l95:.0f} ms | {h50:.0f} ms | {h95:.0f} ms | {i50:.0f} ms "
+              f"| {i95:.0f} ms | {i50 / l50:.1f}× | {redraws}, {last_after:.0f} ms, {'yes' if ok else 'NO'} |")
+    lives = [stats(r[2])[0] for r in rows]
+    ratios = [stats(r[4])[0] / stats(r[2])[0] for r in rows]
+    print(f"\nKnobFigure p50 over figures: median {statistics.median(lives):.0f} ms, worst {max(lives):.0f} ms; "
+          f"speed-up vs interact: median {statistics.median(ratios):.1f}×, least {min(ratios):.1f}×")
+
+
+if __name__ == "__main__":
+    main()
