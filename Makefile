@@ -6,7 +6,6 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
-LAB    := jupyterlab==4.6.6
 # Bake every knob figure's frames so the static pages redraw without a kernel (nnlib/bake.py);
 # `make book BAKE=0` builds faster, with knobs whose figures stay still in the HTML.
 BAKE   ?= 1
@@ -49,9 +48,10 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "chromium is not installed and this is not root: the browser tests will be skipped"; fi
 
+# JupyterLab is pinned in requirements-dev.txt, so a fresh clone gets it with the venv.
+# As root (containers), Jupyter refuses to start without --allow-root.
 lab: $(STAMP)
-	$(PY) -m pip install --quiet $(LAB)
-	$(VENV)/bin/jupyter lab book/
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) book/
 
 clean:
 	rm -rf _build
