@@ -96,6 +96,8 @@ HOLD = """async ([selector, index, key, count, gap]) => {
 
 AT_MAX = """([selector, index]) => { const h = document.querySelectorAll(selector)[index].querySelector('.noUi-handle');
   return Number(h.getAttribute('aria-valuenow')) >= Number(h.getAttribute('aria-valuemax')); }"""
+AT_MIN = """([selector, index]) => { const h = document.querySelectorAll(selector)[index].querySelector('.noUi-handle');
+  return Number(h.getAttribute('aria-valuenow')) <= Number(h.getAttribute('aria-valuemin')); }"""
 
 KERNEL_PRINT = """async (code) => { const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
   let out = ''; const future = kernel.requestExecute({code, silent: false, store_history: false});
@@ -130,6 +132,10 @@ def measure(page, selector, index, moves):
     for move in range(moves):
         if move == moves // 2:
             key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
+        if key == "ArrowRight" and page.evaluate(AT_MAX, [selector, index]):
+            key = "ArrowLeft"               # a short slider: turn round at its ends
+        elif key == "ArrowLeft" and page.evaluate(AT_MIN, [selector, index]):
+            key = "ArrowRight"
         elapsed = page.evaluate(PRESS, [selector, index, key])
         if elapsed is not None:
             times.append(elapsed)

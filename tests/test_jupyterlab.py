@@ -64,6 +64,9 @@ def lab_server(notebooks):
             shutil.copy(path, tmp / "work" / Path(path).name)
         env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
                    JUPYTER_DATA_DIR=str(tmp / "data"), IPYTHONDIR=str(tmp / "ipython"), OPENBLAS_NUM_THREADS="1")
+        news = tmp / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+        news.parent.mkdir(parents=True)
+        news.write_text('{"fetchNews": "false"}')      # no "get notified about news?" toast
         port = free_port()
         command = [str(JUPYTER), "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
                    "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
@@ -248,8 +251,8 @@ def test_chapter_reads_right_in_jupyterlab(lab, page, chapter):
     for index in range(boxes):
         assert move_first_control(page, index), \
             f"{chapter.name}: knob figure {index + 1} did not redraw when its first control was moved"
-        if index == 0:
-            page.screenshot(path=SCREENSHOTS / f"{chapter.stem}-figure.png")
+        page.locator("[data-current] .knob-figure-box").nth(index).screenshot(
+            path=SCREENSHOTS / f"{chapter.stem}-figure{index + 1}.png")
 
     # Open the first solution, as a reader would: its text and maths are then shown.
     first = page.locator("[data-current] .jp-MarkdownOutput details.solution").first
