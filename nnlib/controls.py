@@ -13,6 +13,7 @@ replace older ones, so a held-down key never leaves a queue of stale pictures be
 """
 import asyncio
 import html
+import threading
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
@@ -87,6 +88,7 @@ class Controls:
     baked: str = ""          # the frames a static page replays (nnlib.bake), kept with the picture
     pending: dict = field(default_factory=dict)    # knob moves not drawn yet: {name: value}
     scheduled: bool = False
+    prefetching: object = None                     # the background prefetch thread, if running
 
     def show(self, knob_figure):
         """Bring picture and controls up to date with the figure's values."""
@@ -123,6 +125,15 @@ class Controls:
         self.pending.clear()
         if moves:
             knob_figure.set(**moves)
+            self.prefetch(knob_figure)
+
+    def prefetch(self, knob_figure):
+        """Run the figure's prefetch for its current values in the background (one at a time)."""
+        if knob_figure.prefetch is None or (self.prefetching is not None and self.prefetching.is_alive()):
+            return
+        self.prefetching = threading.Thread(target=knob_figure.prefetch, args=(dict(knob_figure.values),),
+                                            daemon=True, name="knob-prefetch")
+        self.prefetching.start()
 
 
 def note_for(knob_figure):
@@ -152,4 +163,6 @@ def build(knob_figure, static=False):
     for name, control in controls.items():
         control.observe(lambda change, name=name: wired.request(knob_figure, name, change["new"]),
                         names="value")
+    if not static:                  # the book build computes every frame anyway (nnlib.bake)
+        wired.prefetch(knob_figure)
     return wired

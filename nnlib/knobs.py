@@ -115,15 +115,18 @@ class KnobFigure:
 
     knobs: list of Slider/Choice.  draw: fig -> {name: artist}.
     frame: (**values) -> {name: data}.  alt: what the picture shows, for
-    readers who cannot see it.
+    readers who cannot see it.  prefetch: optional ``values -> None`` that a live
+    notebook runs in a background thread after each move, to compute ahead what the
+    neighbouring knob values will need (a figure whose frames train networks).
     """
 
-    def __init__(self, knobs, draw, frame, *, alt, figsize=(6.4, 4.0), dpi=100):
+    def __init__(self, knobs, draw, frame, *, alt, figsize=(6.4, 4.0), dpi=100, prefetch=None):
         if not alt:
             raise ValueError("alt must describe what the figure shows")
         self.knobs = {knob.name: knob for knob in knobs}
         self.frame_fn = frame
         self.draw_fn = draw           # kept for comparisons that rebuild the figure (benchmarks/)
+        self.prefetch = prefetch
         self.alt = alt
         self.figure = Figure(figsize=figsize, dpi=dpi, facecolor="white")
         self.canvas = FigureCanvasAgg(self.figure)

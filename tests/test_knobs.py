@@ -178,3 +178,23 @@ def test_slider_readouts_show_every_decimal_the_knob_needs():
     assert _format_for(Slider("w", "weight", -3.0, 3.0, 0.0, 0.05)) == ".2f"
     assert _format_for(Slider("lr", "learning rate", 0.5, 4.5, 2.5, 2.0)) == ".1f"
     assert _format_for(Slider("n", "units", 0.0, 10.0, 1.0, 1.0)) == ".0f"
+
+
+def test_prefetch_runs_in_the_background_after_each_move():
+    """A figure's prefetch (e.g. training the networks of nearby settings) runs off the main
+    thread when the live widgets appear and after each move, with the values it was given."""
+    calls = []
+
+    def draw(fig):
+        (drawn,) = fig.subplots().plot([0, 1], [0, 0])
+        return {"line": drawn}
+
+    figure = KnobFigure([Slider("a", "slope", 0.0, 1.0, 0.5, 0.1)], draw,
+                        lambda a: {"line": ([0, 1], [0, a])}, alt="a line with a slope knob",
+                        figsize=(2, 2), prefetch=lambda values: calls.append(dict(values)))
+    figure.widget()
+    figure._widgets.prefetching.join(5)
+    figure._widgets.controls["a"].value = 0.7
+    figure._widgets.prefetching.join(5)
+    assert calls == [{"a": 0.5}, {"a": 0.7}]
+    assert figure._widgets.prefetching.name == "knob-prefetch"

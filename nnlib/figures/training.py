@@ -283,7 +283,23 @@ def train_network():
     alt = ("Left: a square map coloured from blue (class 0) to orange (class 1) by the trained "
            "network's probability, with the data points on top. Right: the training loss against "
            "epochs on a log scale, with the current epoch marked.")
-    return KnobFigure(KNOBS, draw_training, training_frame, alt=alt, figsize=(9.6, 4.2))
+    return KnobFigure(KNOBS, draw_training, training_frame, alt=alt, figsize=(9.6, 4.2),
+                      prefetch=train_neighbours)
+
+
+def train_neighbours(values):
+    """Train (into the cache) the runs one step away on the width, depth and lr knobs.
+
+    A new setting trains a network (100-200 ms); done ahead, in the background, the
+    reader's next move on those knobs only draws.
+    """
+    for knob in KNOBS:
+        if knob.name not in ("width", "depth", "lr"):
+            continue
+        for value in (values[knob.name] + knob.step, values[knob.name] - knob.step):
+            if knob.min <= value <= knob.max:
+                moved = dict(values, **{knob.name: knob.check(round(value, 10))})
+                trained(moved["data"], moved["f"], moved["width"], moved["depth"], moved["lr"])
 
 
 # ------------------------------------------------------------------ figure 2: hidden units
