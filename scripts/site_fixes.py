@@ -129,7 +129,7 @@ class GlossaryAndCitationLinks(SphinxPostTransform):
                                f"(known: {', '.join(sorted(known)[:8])}, ...)", location=node)
                 continue
             inner = nodes.inline("", "", *[child.deepcopy() for child in node.children[0].children],
-                                 classes=["xref", *classes])
+                                 classes=classes)   # as MyST marks a resolved link
             reference = make_refnode(self.app.builder, self.env.docname, target, fragment, inner,
                                      title=known[fragment])
             node.replace_self(reference)
