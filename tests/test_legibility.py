@@ -109,13 +109,40 @@ def legibility_site(built_book):
     server.server_close()
 
 
+class BrowserThread:
+    """A Chromium driven from a thread of its own.
+
+    tests/test_browser.py keeps a session-wide Playwright (sync API) open in the main thread, and a
+    second sync Playwright cannot start in a thread that already runs one. Each call of ``run``
+    therefore executes ``work(browser, ...)`` in this object's own thread and returns its result.
+    """
+
+    def __init__(self):
+        from concurrent.futures import ThreadPoolExecutor
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pool.submit(self._start).result()
+
+    def _start(self):
+        from playwright.sync_api import sync_playwright
+        self.playwright = sync_playwright().start()
+        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    def run(self, work, *args):
+        return self.pool.submit(work, self.browser, *args).result()
+
+    def close(self):
+        def stop():
+            self.browser.close()
+            self.playwright.stop()
+        self.pool.submit(stop).result()
+        self.pool.shutdown()
+
+
 @pytest.fixture(scope="module")
 def legibility_browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    browser = BrowserThread()
+    yield browser
+    browser.close()
 
 
 def open_chapter(browser, base, chapter, viewport, scheme="light"):
@@ -145,19 +172,25 @@ FIGURES_JS = r"""() => {
 }"""
 
 
-@browser_test
-@pytest.mark.slow
-@pytest.mark.parametrize("screen", sorted(SCREENS))
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_figure_text_is_legible_on_the_page(legibility_site, legibility_browser, chapter, screen):
-    viewport, limit = SCREENS[screen]
-    context, page = open_chapter(legibility_browser, legibility_site, chapter, viewport)
+def measure_figures(browser, base, chapter, viewport, screen):
+    """In the browser's thread: each figure's displayed scale and the slider tracks' widths."""
+    context, page = open_chapter(browser, base, chapter, viewport)
     try:
         found = page.evaluate(FIGURES_JS)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{chapter.stem}-{screen}.png"), full_page=True)
     finally:
         context.close()
+    return found
+
+
+@browser_test
+@pytest.mark.slow
+@pytest.mark.parametrize("screen", sorted(SCREENS))
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_figure_text_is_legible_on_the_page(legibility_site, legibility_browser, chapter, screen):
+    viewport, limit = SCREENS[screen]
+    found = legibility_browser.run(measure_figures, legibility_site, chapter, viewport, screen)
     text = knob_figure_text()
     too_small = [(figure["alt"][:60], round(text[figure["alt"]] * figure["scale"], 1))
                  for figure in found["knobs"] if text[figure["alt"]] * figure["scale"] < limit]
@@ -177,11 +210,9 @@ ANNOUNCED_JS = r"""() => [...document.querySelectorAll('main .knob-figure-box .w
 }))"""
 
 
-@browser_test
-@pytest.mark.slow
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_sliders_announce_the_value_the_reader_sees(legibility_site, legibility_browser, chapter):
-    context, page = open_chapter(legibility_browser, legibility_site, chapter, SCREENS["laptop"][0])
+def press_sliders(browser, base, chapter):
+    """In the browser's thread: what every slider announces, before and after three arrow keys."""
+    context, page = open_chapter(browser, base, chapter, SCREENS["laptop"][0])
     try:
         before = page.evaluate(ANNOUNCED_JS)
         for slider in page.locator("main .knob-figure-box .widget-slider").all():
@@ -190,9 +221,16 @@ def test_sliders_announce_the_value_the_reader_sees(legibility_site, legibility_
             for _ in range(3):
                 handle.press("ArrowRight")
         page.wait_for_timeout(200)
-        after = page.evaluate(ANNOUNCED_JS)
+        return before, page.evaluate(ANNOUNCED_JS)
     finally:
         context.close()
+
+
+@browser_test
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_sliders_announce_the_value_the_reader_sees(legibility_site, legibility_browser, chapter):
+    before, after = legibility_browser.run(press_sliders, legibility_site, chapter)
     assert before, f"{chapter.stem} has no sliders"
     for state in (before, after):
         wrong = [s for s in state if s["announced"] != s["readout"]]
