@@ -1,6 +1,7 @@
 # make book  - build the HTML book into _build/html (creates .venv when needed)
 # make test  - run every test
 # make lab   - open the chapters in JupyterLab with the same environment
+# make pdf   - the whole book as one PDF, _build/pdf/turn-the-knobs.pdf (figures at their defaults)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -12,7 +13,7 @@ BAKE   ?= 1
 # Small matrices: BLAS threads only add overhead on a 2-core machine (measured up to 7x slower).
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book test lab clean chromium
+.PHONY: book test lab clean chromium pdf
 
 # (Re)install when the venv is missing or older than the files that pin it.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -47,6 +48,12 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "chromium is not installed and this is not root: the browser tests will be skipped"; fi
+
+# One PDF of the whole book for teachers who print: headless Chromium prints the built pages
+# (scripts/print_pdf.py says why this route). Builds the book first when it is missing.
+pdf: $(STAMP) $(NODE_STAMP) chromium
+	test -f _build/html/index.html || $(MAKE) book
+	$(PY) scripts/print_pdf.py _build/html _build/pdf/turn-the-knobs.pdf
 
 # JupyterLab is pinned in requirements-dev.txt, so a fresh clone gets it with the venv.
 # As root (containers), Jupyter refuses to start without --allow-root.

@@ -4,9 +4,21 @@ Functions take an axes and return the artists they make (as in the ipywidgets
 tutorial), so a knob figure can move them later. Nothing here changes
 matplotlib's global settings.
 """
+import functools
+
 import numpy as np
 
 from ._validate import layer_sizes
+
+# The smallest text in any figure of the book, in points. Figures are drawn at 100 dpi, so 12 pt is
+# 16.7 px at full size: at 1280 px a figure up to 10.3 in wide is shown at 66% or more (>= 11 px), and
+# on a 390 px phone the site keeps every figure at 54% or more (>= 9 px), scrolling sideways when a
+# figure is wider than the column (book/_assets/knobs.js).
+MIN_FONT_PT = 12.0
+BOOK_RC = {"font.size": MIN_FONT_PT, "axes.labelsize": MIN_FONT_PT, "axes.titlesize": MIN_FONT_PT,
+           "xtick.labelsize": MIN_FONT_PT, "ytick.labelsize": MIN_FONT_PT,
+           "legend.fontsize": MIN_FONT_PT, "legend.title_fontsize": MIN_FONT_PT,
+           "figure.titlesize": MIN_FONT_PT}
 
 # Okabe and Ito's palette: stays distinguishable for the common colour blindnesses.
 COLORS = {
@@ -25,12 +37,61 @@ CLASS_COLORS = (COLORS["blue"], COLORS["orange"], COLORS["green"], COLORS["purpl
 CLASS_MARKERS = ("o", "s", "^", "D")
 
 
+def legible(fig, minimum=MIN_FONT_PT):
+    """Raise every text of ``fig`` (labels, ticks, legends, readouts) to ``minimum`` points; returns fig.
+
+    Text already larger keeps its size. Tick labels made later keep the size too (tick_params).
+    """
+    from matplotlib.text import Text
+    for ax in fig.axes:
+        for axis, name in ((ax.xaxis, "x"), (ax.yaxis, "y")):
+            labels = axis.get_ticklabels()
+            size = max([minimum] + [label.get_fontsize() for label in labels])
+            ax.tick_params(axis=name, which="both", labelsize=size)
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < minimum:
+            text.set_fontsize(minimum)
+    return fig
+
+
+def smallest_font(fig):
+    """The size in points of the smallest visible, non-empty text of ``fig`` (after a draw)."""
+    from matplotlib.text import Text
+    sizes = [t.get_fontsize() for t in fig.findobj(Text)
+             if t.get_visible() and t.get_text().strip() and t.get_figure() is not None]
+    return min(sizes) if sizes else None
+
+
+def legible_draw(draw):
+    """Wrap a knob figure's ``draw(fig)``: the book's font sizes while it runs, ``legible`` after."""
+    import matplotlib
+
+    @functools.wraps(draw)
+    def wrapped(fig):
+        with matplotlib.rc_context(BOOK_RC):
+            artists = draw(fig)
+            legible(fig)
+        return artists
+    return wrapped
+
+
+def legible_axes(draw):
+    """Decorate ``draw(axes, ...)`` of a static figure: ``legible`` on its figure after drawing."""
+    @functools.wraps(draw)
+    def wrapped(axes, *args, **kwargs):
+        result = draw(axes, *args, **kwargs)
+        first = axes if hasattr(axes, "figure") else np.ravel(axes)[0]
+        legible(first.figure)
+        return result
+    return wrapped
+
+
 def style_axes(ax, *, xlabel="", ylabel="", title="", grid=True):
     """Label an axes and give it the book's light grid; returns ax."""
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
-        ax.set_title(title, fontsize=11)
+        ax.set_title(title, fontsize=MIN_FONT_PT)
     if grid:
         ax.grid(True, color="#dddddd", linewidth=0.8)
         ax.set_axisbelow(True)
@@ -39,7 +100,7 @@ def style_axes(ax, *, xlabel="", ylabel="", title="", grid=True):
     return ax
 
 
-def readout(ax, x=0.03, y=0.95, *, ha="left", va="top", size=11):
+def readout(ax, x=0.03, y=0.95, *, ha="left", va="top", size=MIN_FONT_PT):
     """An empty text box in axes coordinates for live values; returns the Text."""
     box = {"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": "#bbbbbb", "alpha": 0.92}
     return ax.text(x, y, "", transform=ax.transAxes, ha=ha, va=va, fontsize=size,
@@ -129,7 +190,7 @@ def network_edges(sizes):
                      for start in left for end in right])
 
 
-def draw_network(ax, sizes, *, names=None, titles=None, node_size=900, value_size=8,
+def draw_network(ax, sizes, *, names=None, titles=None, node_size=900, value_size=MIN_FONT_PT,
                  key=True):
     """Draw a dense network whose look ``network_style`` sets later; returns its artists.
 
@@ -149,6 +210,8 @@ def draw_network(ax, sizes, *, names=None, titles=None, node_size=900, value_siz
     edges = LineCollection(network_edges(sizes), colors="#aaaaaa", linewidths=1.0,
                            capstyle="round", zorder=1)
     ax.add_collection(edges)
+    # Nodes grow with their value labels, so that a label such as "−0.50" fits inside its node.
+    node_size = node_size * max(1.0, min((value_size / 8) ** 2, 1.8))
     dots = ax.scatter(xy[:, 0], xy[:, 1], s=node_size, facecolors="white",
                       edgecolors="#444444", linewidths=1.2, zorder=2)
     artists = {"edges": edges, "nodes": dots}
@@ -185,7 +248,7 @@ def _node_names(ax, nodes, names):
                 place = {"x": x, "y": y + 0.3, "ha": "center", "va": "bottom"}
             else:
                 place = {"x": x, "y": y - 0.3, "ha": "center", "va": "top"}
-            made[f"name {l}.{i}"] = ax.text(s=name, fontsize=9, bbox=box, zorder=5, **place)
+            made[f"name {l}.{i}"] = ax.text(s=name, fontsize=12, bbox=box, zorder=5, **place)
     return made
 
 
@@ -196,13 +259,14 @@ def _frame_network(ax, sizes, names, titles):
     right = 1.1 if names is not None and names[-1] is not None else 0.4
     named_hidden = names is not None and any(n is not None for n in names[1:-1])
     ax.set_xlim(-left, len(sizes) - 1 + right)
-    ax.set_ylim(-top - (0.85 if named_hidden else 0.5), top + (0.95 if titles else 0.6))
+    two_line = bool(titles) and any("\n" in t for t in titles)
+    ax.set_ylim(-top - (0.85 if named_hidden else 0.5), top + (1.4 if two_line else 0.95 if titles else 0.6))
     ax.set_axis_off()
     if titles:
         if len(titles) != len(sizes):
             raise ValueError(f"titles needs one heading per layer ({len(sizes)}), got {len(titles)}")
         for l, title in enumerate(titles):
-            ax.text(l, top + 0.75, title, ha="center", va="bottom", fontsize=10,
+            ax.text(l, top + 0.75, title, ha="center", va="bottom", fontsize=12,
                     color=COLORS["grey"], zorder=0)
 
 
@@ -218,8 +282,8 @@ def _network_key(ax):
         Line2D([], [], linestyle="none", marker="o", markersize=9, markerfacecolor=NETWORK_NEGATIVE,
                markeredgecolor="#444444", label="node value < 0"),
     ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4,
-              fontsize=8, frameon=False, handlelength=2.2, columnspacing=1.2)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2,
+              fontsize=12, frameon=False, handlelength=2.2, columnspacing=1.2)
 
 
 def _hex_rgb(code):

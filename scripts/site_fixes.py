@@ -19,9 +19,26 @@
 4. The theme ships source maps (3.4 MB of .map files) that no page loads (a browser fetches
    one only while its developer tools are open). They are deleted from the built site after
    each build.
+
+5. The chapters are notebooks that must read right in JupyterLab and Colab too, where a MyST
+   role such as {term}`weight` shows as literal text. So they link terms and citations with
+   ordinary Markdown links, ``[weights](glossary.md#term-weight)`` and
+   ``[Rosenblatt (1958)](references.md#cite-rosenblatt1958)``. MyST resolves a link to a file
+   with a fragment only against heading anchors and would warn; here, before MyST resolves it,
+   such a link becomes a reference to the glossary term (Sphinx's own id ``term-<name>``) or to
+   the bibliography entry (id ``cite-<key>``, bibtex_cite_id in _config.yml). A fragment that
+   names no term or no entry is a warning, so the strict build fails on a broken link.
 """
 import pathlib
 from html import escape
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
+
+logger = logging.getLogger(__name__)
+GLOSSARY, REFERENCES = "book/glossary", "book/references"
 
 
 def _key(script):
@@ -74,7 +91,52 @@ def drop_source_maps(app, exception):
         path.unlink()
 
 
+def _glossary_ids(env):
+    """{anchor id: term} of every term defined on the glossary page."""
+    terms = env.get_domain("std").objects
+    return {labelid: name for (kind, name), (docname, labelid) in terms.items()
+            if kind == "term" and docname == GLOSSARY}
+
+
+def _citation_ids(env):
+    """{anchor id: key} of every entry of the bibliography files."""
+    domain = env.get_domain("cite")
+    ids = {}
+    for entry in domain.get_entries(list(domain.bibdata.bibfiles)):
+        ids[nodes.make_id(env.app.config.bibtex_cite_id.format(key=entry.key, bibliography_count=1))] = entry.key
+    return ids
+
+
+class GlossaryAndCitationLinks(SphinxPostTransform):
+    """Markdown links to glossary.md#term-x and references.md#cite-key -> checked references."""
+
+    default_priority = 8          # before MyST's resolver (9), which would warn about the fragment
+
+    def run(self, **kwargs):
+        for node in list(self.document.findall(nodes.Element)):
+            if not (node.tagname == "pending_xref" and node.get("refdomain") == "doc"
+                    and node.get("reftype") == "myst" and node.get("reftargetid")):
+                continue
+            target, fragment = node["reftarget"], node["reftargetid"]
+            if target == GLOSSARY:
+                known, kind, classes = _glossary_ids(self.env), "glossary term", ["std", "std-term"]
+            elif target == REFERENCES:
+                known, kind, classes = _citation_ids(self.env), "bibliography entry", ["cite"]
+            else:
+                continue
+            if fragment not in known:
+                logger.warning(f"link to {target}#{fragment}: no {kind} has that anchor "
+                               f"(known: {', '.join(sorted(known)[:8])}, ...)", location=node)
+                continue
+            inner = nodes.inline("", "", *[child.deepcopy() for child in node.children[0].children],
+                                 classes=classes)   # as MyST marks a resolved link
+            reference = make_refnode(self.app.builder, self.env.docname, target, fragment, inner,
+                                     title=known[fragment])
+            node.replace_self(reference)
+
+
 def setup(app):
+    app.add_post_transform(GlossaryAndCitationLinks)
     from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 
     app.connect("html-page-context", drop_repeated_scripts, priority=900)

@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 
 from .. import activations, datasets, layers, losses
 from ..knobs import Choice, KnobFigure, Slider
-from ..plotting import COLORS, number, readout, signed, style_axes
+from ..plotting import COLORS, number, readout, signed, style_axes, legible_draw, legible_axes
 
 __all__ = ["stacked_lines", "activation_explorer", "vanishing_gradient", "softmax_bars", "hidden_bump"]
 
@@ -108,7 +108,7 @@ def stacked_frame(*, w1, b1, w2, b2, f):
 
 def draw_stacked(fig):
     """Axes for x -> y, a side panel with legend and readout; returns the moving artists."""
-    grid = fig.add_gridspec(1, 2, width_ratios=(1.35, 1))
+    grid = fig.add_gridspec(1, 2, width_ratios=(1.1, 1))
     ax = fig.add_subplot(grid[0])
     style_axes(ax, xlabel="x (input)", ylabel="output", title="two linear layers in a row")
     ax.set_xlim(STACK_X[0], STACK_X[-1])
@@ -123,17 +123,17 @@ def draw_stacked(fig):
                  proxy(COLORS["black"], "--")],
                 ["layer 1 alone: h", "layer 1, then layer 2",
                  "one layer: (w₂·w₁)·x + (w₂·b₁ + b₂)"],
-                loc="upper left", frameon=False, fontsize=9.5)
+                loc="upper left", frameon=False, fontsize=12)
     fig.tight_layout()
     return {"hidden": hidden, "composed": composed, "single": single,
-            "readout": readout(side, 0.02, 0.72, size=10)}
+            "readout": readout(side, 0.02, 0.6, size=12)}
 
 
 def stacked_lines():
     """Knobs w1, b1, w2, b2 (and f between the layers): two layers in a row vs one layer."""
     alt = ("Two stacked linear layers drawn as a thick curve with the single line of weight w2·w1 and "
            "bias w2·b1 + b2 dashed on top: they coincide unless relu or tanh sits between the layers.")
-    return KnobFigure(STACK_KNOBS, draw_stacked, stacked_frame, alt=alt, figsize=(9.5, 4.0))
+    return KnobFigure(STACK_KNOBS, legible_draw(draw_stacked), stacked_frame, alt=alt, figsize=(9.5, 4.0))
 
 
 # ----------------------------------------------------------------- explorer ---
@@ -179,7 +179,7 @@ def draw_explorer(fig):
         ax.axhline(0, color=GREY, linewidth=0.8)
     bottom.axhline(0.25, color=COLORS["blue"], linewidth=0.8, linestyle=(0, (1, 3)))
     bottom.annotate("0.25", (EXPLORE_X[-1], 0.25), xytext=(2, 0), textcoords="offset points",
-                    va="center", fontsize=8, color=COLORS["blue"], annotation_clip=False)
+                    va="center", fontsize=12, color=COLORS["blue"], annotation_clip=False)
     blend = {"transform": top.get_xaxis_transform()}
     (reference,) = top.plot([], [], color=GREY, linewidth=1.2, linestyle="--")
     (curve,) = top.plot([], [], color=COLORS["blue"], linewidth=2.6)
@@ -191,10 +191,10 @@ def draw_explorer(fig):
     side.legend([proxy(COLORS["blue"], width=2.6), proxy(COLORS["vermillion"]), proxy(GREY, "--", 1.2),
                  proxy(COLORS["black"], ":", 1.2)],
                 ["f(w·x + b)", "its slope f′(w·x + b)", "f(x), for comparison", "where z = 0"],
-                loc="upper left", frameon=False, fontsize=9.5)
+                loc="upper left", frameon=False, fontsize=12)
     fig.tight_layout()
     return {"reference": reference, "curve": curve, "slope": slope, "bend_top": bend_top,
-            "bend_bottom": bend_bottom, "readout": readout(side, 0.02, 0.66, size=9.5)}
+            "bend_bottom": bend_bottom, "readout": readout(side, 0.02, 0.66, size=12)}
 
 
 def activation_explorer():
@@ -202,9 +202,10 @@ def activation_explorer():
     alt = ("Top panel: the chosen activation function applied to w·x + b, with the plain function "
            "dashed for comparison; bottom panel: its slope. A side box gives the formula, the range "
            "and the derivative.")
-    return KnobFigure(EXPLORE_KNOBS, draw_explorer, explorer_frame, alt=alt, figsize=(9.5, 4.8))
+    return KnobFigure(EXPLORE_KNOBS, legible_draw(draw_explorer), explorer_frame, alt=alt, figsize=(9.5, 4.8))
 
 
+@legible_axes
 def draw_gallery(axes, z=None):
     """All six activations, one per axes (a 2×3 array), each with its slope dashed.
 
@@ -220,7 +221,7 @@ def draw_gallery(axes, z=None):
         ax.axhline(0, color=GREY, linewidth=0.8)
         lines += ax.plot(z, out, color=COLORS["blue"], linewidth=2.4, label="f(z)")
         lines += ax.plot(z, slope, "--", color=COLORS["vermillion"], linewidth=1.8, label="f′(z)")
-    np.ravel(axes)[0].legend(loc="upper left", fontsize=9)
+    np.ravel(axes)[0].legend(loc="upper left", fontsize=12)
     return lines
 
 
@@ -270,7 +271,7 @@ def vanishing_frame(*, z, depth):
 
 def draw_vanishing(fig):
     """Slopes against z (left) and their product against depth on a log scale (right)."""
-    grid = fig.add_gridspec(1, 3, width_ratios=(1, 1.1, 0.9))
+    grid = fig.add_gridspec(1, 3, width_ratios=(1, 1, 1.45))
     left, right = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
     style_axes(left, xlabel="z (input to the unit)", ylabel="slope f′(z)", title="one unit's slope")
     style_axes(right, xlabel="layers passed through", ylabel="share of the gradient left",
@@ -279,7 +280,7 @@ def draw_vanishing(fig):
     left.set_ylim(-0.05, 1.12)
     for side in (-1, 1):
         left.axvspan(3 * side, 6 * side, color="#eeeeee", zorder=0)
-        left.text(4.5 * side, 0.45, "sigmoid\nsaturated", ha="center", fontsize=8, color=COLORS["grey"])
+        left.text(4.5 * side, 0.45, "sigmoid\nsaturated", ha="center", fontsize=12, color=COLORS["grey"])
     right.set_yscale("log")
     right.set_xlim(0, MAX_DEPTH + 1)
     right.set_ylim(*DEPTH_LIMITS)
@@ -301,10 +302,10 @@ def draw_vanishing(fig):
     side.legend(handles + [band, Patch(color="#eeeeee")],
                 [name for name, *_ in CHAIN] + ["0.25ⁿ after n layers:\nsigmoid's best case",
                                                 "|z| > 3: sigmoid's\nslope below 0.05"],
-                loc="upper left", frameon=False, fontsize=9, alignment="left",
-                title="slope (left) and\nproduct of slopes (right)", title_fontsize=9)
+                loc="upper left", frameon=False, fontsize=12, alignment="left",
+                title="slope (left) and\nproduct of slopes (right)", title_fontsize=12)
     fig.tight_layout()
-    artists["readout"] = readout(side, 0.02, 0.3, size=8.5)
+    artists["readout"] = readout(side, -0.08, 0.4, size=12)
     return artists
 
 
@@ -313,7 +314,7 @@ def vanishing_gradient():
     alt = ("Left: the slopes of sigmoid, tanh and relu against z, with a marker at the chosen z. "
            "Right, on a log scale: the product of those slopes through 1 to depth layers; the "
            "sigmoid's falls at least as fast as 0.25 to the power depth.")
-    return KnobFigure(VANISH_KNOBS, draw_vanishing, vanishing_frame, alt=alt, figsize=(10.5, 4.2))
+    return KnobFigure(VANISH_KNOBS, legible_draw(draw_vanishing), vanishing_frame, alt=alt, figsize=(10.3, 5.4))
 
 
 @lru_cache(maxsize=8)
@@ -333,6 +334,7 @@ def layer_gradients(activation, depth=10, width=16, seed=0):
     return np.array([np.sqrt(np.mean(layer.dW ** 2)) for layer in dense])
 
 
+@legible_axes
 def draw_layer_gradients(ax, depth=10):
     """Gradient size per layer for sigmoid, tanh and relu hidden layers, log scale; returns the lines."""
     style_axes(ax, xlabel=f"layer (1 = nearest the input, {depth + 1} = the output layer)",
@@ -345,7 +347,7 @@ def draw_layer_gradients(ax, depth=10):
         lines += ax.plot(np.arange(1, len(sizes) + 1), sizes, style, color=color, marker=marker,
                          linewidth=2.0, label=f"{name} hidden layers")
     ax.set_xticks(np.arange(1, depth + 2))
-    ax.legend(loc="lower right", fontsize=9)
+    ax.legend(loc="lower right", fontsize=12)
     return lines
 
 
@@ -380,7 +382,7 @@ def softmax_frame(*, z1, z2, z3, T):
 
 def draw_softmax(fig):
     """Score bars (left), probability bars (right) and a readout; returns the moving artists."""
-    grid = fig.add_gridspec(1, 3, width_ratios=(1, 1, 0.85))
+    grid = fig.add_gridspec(1, 3, width_ratios=(1, 1, 1.15))
     left, right = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
     style_axes(left, ylabel="score z", title="raw scores")
     style_axes(right, ylabel="probability p", title="softmax(z / T)")
@@ -396,12 +398,12 @@ def draw_softmax(fig):
                       color=[COLORS["sky"], COLORS["orange"], COLORS["green"]])
         for k, bar in enumerate(bars):
             artists[f"{kind}{k}"] = bar
-            artists[f"{kind}_label{k}"] = ax.text(k, 0, "", ha="center", va="bottom", fontsize=9)
+            artists[f"{kind}_label{k}"] = ax.text(k, 0, "", ha="center", va="bottom", fontsize=12)
     side = side_panel(fig, grid[2])
     side.text(0.02, 0.98, r"$p_k = \dfrac{e^{z_k / T}}{\sum_j e^{z_j / T}}$", transform=side.transAxes,
               va="top", fontsize=12)
     fig.tight_layout()
-    artists["readout"] = readout(side, 0.02, 0.8, size=9.5)
+    artists["readout"] = readout(side, 0.02, 0.8, size=12)
     return artists
 
 
@@ -409,7 +411,7 @@ def softmax_bars():
     """Knobs z1, z2, z3 and temperature T: three scores become three probabilities that sum to 1."""
     alt = ("Left: three raw scores as bars that can be negative. Right: their softmax probabilities "
            "as bars between 0 and 1, with a box showing the numbers and their sum, always 1.")
-    return KnobFigure(SOFTMAX_KNOBS, draw_softmax, softmax_frame, alt=alt, figsize=(10, 3.8))
+    return KnobFigure(SOFTMAX_KNOBS, legible_draw(draw_softmax), softmax_frame, alt=alt, figsize=(10, 3.8))
 
 
 # -------------------------------------------------------------- hidden bump ---
@@ -466,7 +468,7 @@ def bump_frame(X, y, **knobs):
 
 def draw_bump(fig, X, y):
     """Target points, the best straight line (static), and the moving curves; side legend and readout."""
-    grid = fig.add_gridspec(1, 2, width_ratios=(1.3, 1))
+    grid = fig.add_gridspec(1, 2, width_ratios=(1, 1))
     ax = fig.add_subplot(grid[0])
     style_axes(ax, xlabel="x (input)", ylabel="ŷ (output)", title="one hidden layer with two units")
     ax.set_xlim(BUMP_X[0], BUMP_X[-1])
@@ -483,10 +485,10 @@ def draw_bump(fig, X, y):
                  proxy(COLORS["sky"], "--", 1.5), proxy(COLORS["purple"], "-.", 1.5),
                  proxy(GREY, (0, (6, 3)), 1.4)],
                 ["target points", "network output ŷ", "unit 1's share", "unit 2's share",
-                 "best straight line"], loc="upper left", frameon=False, fontsize=9.5)
+                 "best straight line"], loc="upper left", frameon=False, fontsize=12)
     fig.tight_layout()
     return {"unit1": unit1, "unit2": unit2, "output": output,
-            "readout": readout(side, 0.02, 0.6, size=9.5)}
+            "readout": readout(side, 0.02, 0.45, size=12)}
 
 
 def hidden_bump(X=None, y=None):
@@ -499,5 +501,5 @@ def hidden_bump(X=None, y=None):
     alt = ("Points in the shape of a bump, the best straight line through them, and the output of a "
            "network with two hidden units (thick) with each unit's share faint; a box shows the "
            "network's equation and its mean squared error.")
-    return KnobFigure(BUMP_KNOBS, partial(draw_bump, X=X, y=y), partial(bump_frame, X, y), alt=alt,
+    return KnobFigure(BUMP_KNOBS, legible_draw(partial(draw_bump, X=X, y=y)), partial(bump_frame, X, y), alt=alt,
                       figsize=(10, 4.2))

@@ -16,7 +16,7 @@ from matplotlib.patches import Polygon, Rectangle
 from .. import activations, datasets
 from .._validate import as_float_array, choose
 from ..knobs import Choice, KnobFigure, Slider
-from ..plotting import COLORS, number, readout, style_axes, surface_colormap
+from ..plotting import COLORS, number, readout, style_axes, surface_colormap, legible_draw
 
 __all__ = ["convolution", "recurrence", "attention"]
 
@@ -85,7 +85,7 @@ def convolution_frame(*, across, a, m, b):
 
 
 def _picture_axes(ax, title):
-    ax.set_title(title, fontsize=10.5)
+    ax.set_title(title, fontsize=12)
     ax.set_xticks([])
     ax.set_yticks([])
 
@@ -100,7 +100,7 @@ def draw_convolution(fig):
     left.add_patch(window)
     _picture_axes(middle, "kernel: 9 shared weights")
     kernel = middle.imshow(np.zeros((3, 3)), cmap=surface_colormap(), vmin=-1.6, vmax=1.6)
-    weights = {f"w{r}{c}": middle.text(c, r, "", ha="center", va="center", fontsize=11, zorder=3)
+    weights = {f"w{r}{c}": middle.text(c, r, "", ha="center", va="center", fontsize=12, zorder=3)
                for r in range(3) for c in range(3)}
     middle.set_anchor("C")
     _picture_axes(right, "output: the feature map")
@@ -109,9 +109,9 @@ def draw_convolution(fig):
     pixel = Rectangle((0, 0), 1, 1, fill=False, edgecolor=COLORS["vermillion"], linewidth=2.2, zorder=5)
     right.add_patch(pixel)
     bar = fig.colorbar(feature, ax=right, fraction=0.046, pad=0.03, ticks=[-2, -1, 0, 1, 2])
-    bar.ax.tick_params(labelsize=8)
+    bar.ax.tick_params(labelsize=12)
     fig.tight_layout()
-    text = readout(right, x=0.03, y=0.03, va="bottom", size=8.5)
+    text = readout(right, x=0.03, y=0.03, va="bottom", size=12)
     return {"kernel": kernel, **weights, "feature": feature, "window": window, "pixel": pixel,
             "readout": text}
 
@@ -121,7 +121,7 @@ def convolution():
     alt = ("Left: a blocky handwritten 0 with a small red square marking a 3×3 window. Middle: "
            "the 3×3 kernel with its nine weights written in. Right: the feature map the kernel "
            "produces, orange where the response is positive and blue where it is negative.")
-    return KnobFigure(CONV_KNOBS, draw_convolution, convolution_frame, alt=alt, figsize=(9.6, 3.6))
+    return KnobFigure(CONV_KNOBS, legible_draw(draw_convolution), convolution_frame, alt=alt, figsize=(9.6, 3.6))
 
 
 # ------------------------------------------------------------------ recurrence
@@ -228,7 +228,7 @@ def draw_recurrence(fig):
     (size,) = right.plot([], [], color=COLORS["purple"], linewidth=2)
     fig.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.13, wspace=0.3)
     return {"inputs": inputs, "h": h_line, "dots": dots, "off": off, "size": size,
-            "readout": readout(right, size=9)}
+            "readout": readout(right, size=12)}
 
 
 def recurrence():
@@ -236,7 +236,7 @@ def recurrence():
     alt = ("Left: the hidden state h plotted over 30 steps after a blip of input, with red "
            "triangles where it runs off the chart. Right: the size of h on a log scale, a "
            "straight line falling when memory fades and rising when it explodes.")
-    return KnobFigure(REC_KNOBS, draw_recurrence, recurrence_frame, alt=alt, figsize=(9.6, 3.9))
+    return KnobFigure(REC_KNOBS, legible_draw(draw_recurrence), recurrence_frame, alt=alt, figsize=(9.6, 3.9))
 
 
 # ------------------------------------------------------------------ attention
@@ -315,7 +315,7 @@ def draw_attention(fig):
         # returned with the moving artists (without frame data) so that they stay on top
         artists[f"key{i}"] = left.annotate("", key, (0, 0), zorder=2, arrowprops={
             "arrowstyle": "-|>", "color": colour, "lw": 1.8, "mutation_scale": 14})
-        left.text(*(key * 1.18), f"k{i + 1}", ha="center", va="center", fontsize=10, color=colour)
+        left.text(*(key * 1.18), f"k{i + 1}", ha="center", va="center", fontsize=12, color=colour)
     (query,) = left.plot([], [], color=COLORS["black"], linewidth=2.4, zorder=4)
     head = left.add_patch(Polygon(np.zeros((3, 2)), closed=True, color=COLORS["black"], zorder=4))
     (output,) = left.plot([], [], "*", color=COLORS["vermillion"], markersize=17,
@@ -326,9 +326,9 @@ def draw_attention(fig):
     right.set_xticks(range(len(KEYS)), [f"k{i + 1}" for i in range(len(KEYS))])
     for i, colour in enumerate(KEY_COLORS):
         artists[f"bar{i}"] = right.add_patch(Rectangle((i - 0.35, 0), 0.7, 0, color=colour, zorder=2))
-        artists[f"label{i}"] = right.text(i, 0, "", ha="center", va="bottom", fontsize=9, zorder=3)
+        artists[f"label{i}"] = right.text(i, 0, "", ha="center", va="bottom", fontsize=12, zorder=3)
     fig.tight_layout()
-    artists.update(query=query, head=head, output=output, readout=readout(left, size=9.5))
+    artists.update(query=query, head=head, output=output, readout=readout(left, size=12))
     return artists
 
 
@@ -337,4 +337,4 @@ def attention():
     alt = ("Left: five coloured key arrows from the origin, a black query arrow set by the knobs "
            "and a red star at the weighted average of the key points. Right: one bar per key "
            "showing its attention weight, with its score above.")
-    return KnobFigure(ATT_KNOBS, draw_attention, attention_frame, alt=alt, figsize=(9.6, 4.3))
+    return KnobFigure(ATT_KNOBS, legible_draw(draw_attention), attention_frame, alt=alt, figsize=(9.6, 4.3))

@@ -13,7 +13,7 @@ from matplotlib.patches import FancyArrowPatch
 from .. import activations, datasets, layers, losses, train
 from .._validate import as_float_array, positive_number
 from ..knobs import Choice, KnobFigure, Slider
-from ..plotting import COLORS, number, readout, style_axes
+from ..plotting import COLORS, number, readout, style_axes, legible_draw
 from .loss import best_line, centred_readout, draw_landscape, landscape
 
 __all__ = ["slope_of_the_loss", "neuron_graph", "descent_path", "epochs_and_batches"]
@@ -169,7 +169,7 @@ def draw_slope(fig, X, y):
                                             markeredgecolor="white", zorder=5)
     fig.tight_layout()
     for key, ax in zip("wb", axes):
-        artists[f"readout_{key}"] = centred_readout(ax, 0.5, 0.97, size=9.5)
+        artists[f"readout_{key}"] = centred_readout(ax, 0.5, 0.97, size=12)
     return artists
 
 
@@ -184,7 +184,7 @@ def slope_of_the_loss(X=None, y=None):
            "with the bias held, on the right as a function of b with w held. Each shows the tangent "
            "line at the current knob, a dashed triangle for a nudge of size h and its rise, and a box "
            "comparing the ratio of the loss change to the nudge with the derivative.")
-    return KnobFigure(SLOPE_KNOBS, partial(draw_slope, X=X, y=y), partial(slope_frame, X, y),
+    return KnobFigure(SLOPE_KNOBS, legible_draw(partial(draw_slope, X=X, y=y)), partial(slope_frame, X, y),
                       alt=alt, figsize=(9.6, 4.1))
 
 
@@ -242,7 +242,7 @@ def neuron_frame(*, x, w, b, y=TARGET):
 def _node(ax, name):
     """One static node of the graph: a rounded box with the node's formula."""
     wide = len(NODE_TEXT[name]) > 2
-    ax.text(*NODES[name], NODE_TEXT[name], ha="center", va="center", fontsize=11 if wide else 13,
+    ax.text(*NODES[name], NODE_TEXT[name], ha="center", va="center", fontsize=12 if wide else 13,
             fontweight="bold", zorder=2,
             bbox={"boxstyle": "round,pad=0.45" if wide else "circle,pad=0.35", "facecolor": "#f2f2f2",
                   "edgecolor": COLORS["grey"], "linewidth": 1.2})
@@ -271,22 +271,22 @@ def draw_neuron(fig):
     labels = (("∂z/∂x = w", (2.75, 4.4)), ("∂z/∂w = x", (2.3, 3.35)), ("∂z/∂b = 1", (2.95, 2.0)),
               ("∂a/∂z\n= a(1 − a)", (5.12, 3.33)), ("∂L/∂a\n= 2(a − y)", (7.53, 3.33)))
     for text, xy in labels:
-        ax.text(*xy, text, fontsize=8.5, color=COLORS["grey"], style="italic", ha="center", va="bottom")
-    ax.text(0.0, 6.25, "forward: values (blue)", color=COLORS["blue"], fontsize=10, va="top")
-    ax.text(10.0, 6.25, "backward: gradients (orange)", color=COLORS["vermillion"], fontsize=10,
+        ax.text(*xy, text, fontsize=12, color=COLORS["grey"], style="italic", ha="center", va="bottom")
+    ax.text(0.0, 6.25, "forward: values (blue)", color=COLORS["blue"], fontsize=12, va="top")
+    ax.text(10.0, 6.25, "backward: gradients (orange)", color=COLORS["vermillion"], fontsize=12,
             va="top", ha="right")
     artists = {}
     for name, (nx, ny) in NODES.items():
         below = 0.62 if len(NODE_TEXT[name]) > 2 else 0.55
         if name == "y":
-            artists["fwd_y"] = ax.text(nx + 0.4, ny, "", ha="left", va="center", fontsize=10,
+            artists["fwd_y"] = ax.text(nx + 0.4, ny, "", ha="left", va="center", fontsize=12,
                                        color=COLORS["blue"], fontweight="bold")
             continue
-        artists[f"fwd_{name}"] = ax.text(nx, ny + below, "", ha="center", va="bottom", fontsize=10,
+        artists[f"fwd_{name}"] = ax.text(nx, ny + below, "", ha="center", va="bottom", fontsize=12,
                                          color=COLORS["blue"], fontweight="bold")
-        artists[f"back_{name}"] = ax.text(nx, ny - below, "", ha="center", va="top", fontsize=10,
+        artists[f"back_{name}"] = ax.text(nx, ny - below, "", ha="center", va="top", fontsize=12,
                                           color=COLORS["vermillion"], fontweight="bold")
-    artists["chain"] = ax.text(5.0, -0.2, "", ha="center", va="bottom", fontsize=10,
+    artists["chain"] = ax.text(5.0, -0.2, "", ha="center", va="bottom", fontsize=12,
                                family="DejaVu Sans Mono", multialignment="left")
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
     return artists
@@ -298,7 +298,7 @@ def neuron_graph():
            "feeds a = σ(z), which with the target y = 1 feeds the loss L = (a − y)². Above each node its "
            "value in blue, below it the gradient of the loss in orange, on the arrows the local "
            "derivatives, and at the bottom the chain-rule products for ∂L/∂w and ∂L/∂b.")
-    return KnobFigure(NEURON_KNOBS, draw_neuron, neuron_frame, alt=alt, figsize=(9.6, 4.5))
+    return KnobFigure(NEURON_KNOBS, legible_draw(draw_neuron), neuron_frame, alt=alt, figsize=(9.6, 4.5))
 
 
 # ------------------------------------------------------- gradient descent ---
@@ -344,7 +344,7 @@ def draw_descent(fig):
     w_best, b_best = best_line(X, y)
     left.plot([w_best], [b_best], "*", color=COLORS["black"], markersize=13, markeredgecolor="white")
     left.plot(*START, "s", color=COLORS["black"], markersize=7)
-    left.annotate("start", START, xytext=(8, -4), textcoords="offset points", fontsize=9)
+    left.annotate("start", START, xytext=(8, -4), textcoords="offset points", fontsize=12)
     (path,) = left.plot([], [], "-o", color=COLORS["vermillion"], markersize=3.5, linewidth=1.4)
     (here,) = left.plot([], [], "o", color=COLORS["vermillion"], markersize=10, markeredgecolor="white",
                         markeredgewidth=1.5, zorder=6)
@@ -356,14 +356,14 @@ def draw_descent(fig):
     (now,) = right.plot([], [], "o", color=COLORS["vermillion"], markersize=9, markeredgecolor="white",
                         zorder=5)
     fig.tight_layout()
-    warning = right.text(0.5, 0.5, "", transform=right.transAxes, ha="center", va="center", fontsize=10.5,
+    warning = right.text(0.5, 0.5, "", transform=right.transAxes, ha="center", va="center", fontsize=12,
                          color=COLORS["vermillion"], fontweight="bold", zorder=11,
                          bbox={"boxstyle": "round,pad=0.4", "facecolor": "white",
                                "edgecolor": COLORS["vermillion"], "alpha": 0.95})
-    verdict_box = readout(right, 0.97, 0.97, ha="right", size=9.5)
+    verdict_box = readout(right, 0.97, 0.97, ha="right", size=12)
     verdict_box.set_multialignment("left")
     return {"path": path, "here": here, "curve": curve, "now": now,
-            "readout": readout(left, 0.03, 0.97, size=9.5), "verdict": verdict_box, "warning": warning}
+            "readout": readout(left, 0.03, 0.97, size=12), "verdict": verdict_box, "warning": warning}
 
 
 def descent_path():
@@ -372,7 +372,7 @@ def descent_path():
            "takes from a fixed start, one dot per step, and a star at the lowest point. Right: the loss "
            "after each step on a log scale. A box names how this learning rate behaves (too small, "
            "about right, zig-zagging or diverging) and a warning appears when the loss grows.")
-    return KnobFigure(DESCENT_KNOBS, draw_descent, descent_frame, alt=alt, figsize=(9.6, 4.2))
+    return KnobFigure(DESCENT_KNOBS, legible_draw(draw_descent), descent_frame, alt=alt, figsize=(9.6, 4.2))
 
 
 # --------------------------------------------------------- epochs and batches ---
@@ -437,13 +437,13 @@ def draw_batches(fig):
     for name, style in zip(BATCHES, (":", "--", "-")):
         right.plot(np.arange(1, EPOCHS + 1), batch_run(name)[1].loss, style, color=COLORS["grey"],
                    linewidth=1.3, alpha=0.7, label=f"batch size {name}")
-    right.legend(loc="upper right", fontsize=8.5)
+    right.legend(loc="upper right", fontsize=12)
     (curve,) = right.plot([], [], color=COLORS["blue"], linewidth=2.6)
     (now,) = right.plot([], [], "o", color=COLORS["vermillion"], markersize=9, markeredgecolor="white",
                         zorder=5)
     fig.tight_layout()
     return {"path": path, "here": here, "curve": curve, "now": now,
-            "readout": readout(left, 0.03, 0.97, size=9.5)}
+            "readout": readout(left, 0.03, 0.97, size=12)}
 
 
 def epochs_and_batches():
@@ -452,4 +452,4 @@ def epochs_and_batches():
            "for the chosen batch size. Right: the mean loss of every epoch as recorded by nnlib's fit, "
            "for batch sizes 1, 4 and 12 (the chosen one highlighted), on a log scale; smaller batches "
            "make more updates per epoch and fall faster but more raggedly.")
-    return KnobFigure(BATCH_KNOBS, draw_batches, batch_frame, alt=alt, figsize=(9.6, 4.2))
+    return KnobFigure(BATCH_KNOBS, legible_draw(draw_batches), batch_frame, alt=alt, figsize=(9.6, 4.2))

@@ -17,6 +17,8 @@ from .. import datasets, train
 from ..knobs import KnobFigure, Slider
 from ..layers import Activation, Dense, Sequential
 from ..plotting import (
+    legible_axes,
+    legible_draw,
     CLASS_COLORS, COLORS, draw_network, draw_surface, grid_points, network_style, number,
     readout, scatter_classes, style_axes)
 
@@ -35,7 +37,7 @@ def _pinned_labels(ax, places):
     they are drawn above the edges they sit on.
     """
     box = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "#888888"}
-    return {f"knob {name}": ax.text(x, y, name, ha="center", va="center", fontsize=10,
+    return {f"knob {name}": ax.text(x, y, name, ha="center", va="center", fontsize=12,
                                     style="italic", weight="bold", bbox=box, zorder=6)
             for name, (x, y) in places.items()}
 
@@ -83,14 +85,14 @@ def small_frame(*, x1, x2, w, v):
 
 def draw_small(fig):
     """The 2-3-1 drawing above a readout of z, h and ŷ."""
-    ax = fig.add_axes((0.02, 0.30, 0.96, 0.68))
+    ax = fig.add_axes((0.02, 0.36, 0.96, 0.62))
     names = [["x₁", "x₂"], ["h₁", "h₂", "h₃"], ["ŷ"]]
     artists = draw_network(ax, (2, 3, 1), names=names,
-                           titles=["input layer", "hidden layer (relu)", "output layer"])
+                           titles=["input\nlayer", "hidden layer\n(relu)", "output\nlayer"])
     artists.update(_pinned_labels(ax, {"w": (0.38, 0.69), "v": (1.62, 0.38)}))
-    text_ax = fig.add_axes((0.0, 0.0, 1.0, 0.2))
+    text_ax = fig.add_axes((0.0, 0.0, 1.0, 0.17))
     text_ax.set_axis_off()
-    artists["readout"] = readout(text_ax, 0.5, 0.55, ha="center", va="center", size=10)
+    artists["readout"] = readout(text_ax, 0.5, 0.55, ha="center", va="center", size=12)
     artists["readout"].set_multialignment("left")
     return artists
 
@@ -101,7 +103,7 @@ def forward_pass():
            "joined to every node of the next layer. Edge colour and thickness show each weight "
            "(blue positive, dashed vermillion negative); node fill and the number inside show its "
            "value for the current input. Below, the vectors z, h and the output ŷ.")
-    return KnobFigure(SMALL_KNOBS, draw_small, small_frame, alt=alt, figsize=(7.0, 4.6))
+    return KnobFigure(SMALL_KNOBS, legible_draw(draw_small), small_frame, alt=alt, figsize=(7.0, 5.6))
 
 
 # ---------------------------------------------------------------- house prices
@@ -163,14 +165,14 @@ def house_frame(*, size, location, bedrooms, v):
 
 def draw_house(fig):
     """The 3-3-1 drawing with named inputs and hidden units, and a price readout."""
-    ax = fig.add_axes((0.02, 0.24, 0.96, 0.74))
+    ax = fig.add_axes((0.02, 0.3, 0.96, 0.68))
     names = [["size", "location", "bedrooms"], list(HIDDEN_MEANINGS), ["price"]]
     artists = draw_network(ax, (3, 3, 1), names=names, node_size=1100,
-                           titles=["inputs (standardized)", "hidden units (relu)", "output"])
+                           titles=["inputs\n(standardized)", "hidden units\n(relu)", "output"])
     artists.update(_pinned_labels(ax, {"v": (1.45, 0.0)}))
-    text_ax = fig.add_axes((0.0, 0.0, 1.0, 0.14))
+    text_ax = fig.add_axes((0.0, 0.0, 1.0, 0.13))
     text_ax.set_axis_off()
-    artists["readout"] = readout(text_ax, 0.5, 0.5, ha="center", va="center", size=10)
+    artists["readout"] = readout(text_ax, 0.5, 0.5, ha="center", va="center", size=12)
     return artists
 
 
@@ -180,7 +182,7 @@ def house_network():
            "house, luxury location and big and well placed, and one output, the price. Edge colour "
            "and thickness show the weights, node fill and numbers show the values for the house set "
            "by the knobs, and a box gives the predicted price in thousands.")
-    return KnobFigure(HOUSE_KNOBS, draw_house, house_frame, alt=alt, figsize=(7.0, 4.8))
+    return KnobFigure(HOUSE_KNOBS, legible_draw(draw_house), house_frame, alt=alt, figsize=(7.0, 5.8))
 
 
 # ---------------------------------------------------------------- XOR by hand
@@ -248,10 +250,10 @@ def draw_xor(fig, X, y):
     ax.set_xlim(*XOR_LIMITS)
     ax.set_ylim(*XOR_LIMITS)
     ax.legend(handles=[*dots, line1, line2], loc="upper left", bbox_to_anchor=(1.04, 1.0),
-              fontsize=9, frameon=False)
+              fontsize=12, frameon=False)
     fig.text(0.63, 0.42, "h₁ = σ(4·x₁ + w₁·x₂ + b₁)\nh₂ = σ(4·x₁ + w₂·x₂ + b₂)\n"
              "ŷ = σ(6·h₁ − 6·h₂ − 3)\n\ncolour: ŷ, the chance\nof class 1",
-             fontsize=9, va="top", family="DejaVu Sans Mono")
+             fontsize=12, va="top", family="DejaVu Sans Mono")
     artists = {"surface": surface, "line 1": line1, "line 2": line2, "readout": readout(ax)}
     artists.update({f"class {k}": dot for k, dot in enumerate(dots)})  # drawn above the surface
     return artists
@@ -267,7 +269,7 @@ def xor_by_hand(X=None, y=None):
     alt = ("Heat map over the plane of a small network's chance that a point is class 1 (orange) "
            "or class 0 (blue), with the four clouds of XOR points on top and two dashed lines where "
            "each hidden unit switches; a box gives the accuracy on the points.")
-    return KnobFigure(XOR_KNOBS, partial(draw_xor, X=X, y=y), partial(xor_frame, X, y),
+    return KnobFigure(XOR_KNOBS, legible_draw(partial(draw_xor, X=X, y=y)), partial(xor_frame, X, y),
                       alt=alt, figsize=(7.0, 4.2))
 
 
@@ -339,7 +341,7 @@ def draw_digits(fig):
     """The 28×28 picture on the left, ten probability bars on the right."""
     image_ax = fig.add_axes((0.02, 0.14, 0.34, 0.74))
     image_ax.set_axis_off()
-    image_ax.set_title("what the network sees\n(28×28, upscaled from 8×8)", fontsize=10)
+    image_ax.set_title("what the network sees\n(28×28, upscaled from 8×8)", fontsize=12)
     image = image_ax.imshow(np.zeros((DIGIT_SIDE, DIGIT_SIDE)), cmap="gray_r", vmin=0, vmax=1,
                             interpolation="nearest")
     ax = fig.add_axes((0.46, 0.14, 0.51, 0.72))
@@ -351,7 +353,7 @@ def draw_digits(fig):
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
     bars = ax.bar(range(10), np.zeros(10), width=0.7, color=CLASS_COLORS[0])
     artists = {f"bar {k}": bar for k, bar in enumerate(bars)}
-    artists.update({"image": image, "readout": readout(ax, 0.03, 0.97, size=9)})
+    artists.update({"image": image, "readout": readout(ax, 0.03, 0.97, size=12)})
     return artists
 
 
@@ -361,11 +363,12 @@ def digit_probabilities():
     alt = ("Left, a handwritten digit as a 28 by 28 grey picture; right, ten bars giving the "
            "probability the network assigns to each digit 0 to 9, the bar of the true digit in "
            "orange, and a box with the true digit and the network's answer.")
-    return KnobFigure(knobs, draw_digits, digit_frame, alt=alt, figsize=(7.0, 3.6))
+    return KnobFigure(knobs, legible_draw(draw_digits), digit_frame, alt=alt, figsize=(7.0, 3.6))
 
 
 # ---------------------------------------------------------------- static figures
 
+@legible_axes
 def draw_layers(ax, sizes=(3, 4, 4, 2)):
     """The plain shape of a dense network: named layers, every node joined to the next layer.
 
@@ -382,6 +385,7 @@ def _subscript(n):
     return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
+@legible_axes
 def draw_upscaling(axes, i=0):
     """Test digit i as stored (8×8) and as the network sees it (28×28). Returns the images."""
     net = digit_network()
@@ -390,7 +394,7 @@ def draw_upscaling(axes, i=0):
     shown = []
     for ax, (picture, title) in zip(axes, pictures):
         shown.append(ax.imshow(picture, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest"))
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=12)
         ax.set_xticks([])
         ax.set_yticks([])
     return shown

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import datasets, losses
 from ..knobs import KnobFigure, Slider
-from ..plotting import COLORS, number, readout, signed, style_axes
+from ..plotting import COLORS, number, readout, signed, style_axes, legible_draw, legible_axes
 
 __all__ = ["line_fit"]
 
@@ -61,9 +61,10 @@ def line_fit(X=None, y=None):
         X, y = datasets.line_points()
     alt = ("Scatter plot of noisy points with a straight line set by the weight w and bias b; "
            "dotted lines show each point's error and a box shows the equation and the mean squared error.")
-    return KnobFigure(KNOBS, partial(draw_fit, X=X, y=y), partial(fit_frame, X, y), alt=alt)
+    return KnobFigure(KNOBS, legible_draw(partial(draw_fit, X=X, y=y)), partial(fit_frame, X, y), alt=alt)
 
 
+@legible_axes
 def draw_tilt_and_shift(axes, w=0.8, b=1.0):
     """Two panels: lines with several weights (same bias), then several biases (same weight).
 
@@ -84,5 +85,5 @@ def draw_tilt_and_shift(axes, w=0.8, b=1.0):
         if name == "w":
             ax.plot([0], [b], "o", color=COLORS["black"], zorder=5)
             ax.annotate("pivot (0, b)", (0, b), xytext=(0.6, -5.5), arrowprops={"arrowstyle": "->"})
-        ax.legend(loc="upper left", fontsize=9)
+        ax.legend(loc="upper left", fontsize=12)
     return lines

@@ -10,7 +10,7 @@ from matplotlib.colors import LogNorm
 
 from .. import activations, datasets, losses
 from ..knobs import Choice, KnobFigure, Slider
-from ..plotting import CLASS_COLORS, COLORS, number, readout, style_axes
+from ..plotting import CLASS_COLORS, COLORS, number, readout, style_axes, legible_draw, legible_axes
 from . import line
 
 __all__ = ["squared_error_curve", "binary_cross_entropy_curve", "softmax_cross_entropy_bars",
@@ -66,10 +66,10 @@ def draw_squared(fig):
     dots = ax.scatter([0, 0, 0], [0, 0, 0], s=[55, 55, 80], marker="o", zorder=5,
                       c=[COLORS["grey"], COLORS["sky"], COLORS["vermillion"]],
                       edgecolors="white", linewidths=1.0)
-    ax.legend(handles=[signed, absolute, squared], loc="lower right", fontsize=8.5)
+    ax.legend(handles=[signed, absolute, squared], loc="lower right", fontsize=12)
     fig.tight_layout()
     # left of the target line, so that it never runs under the legend in the lower right
-    label = ax.text(0, -6.6, "target y ", color=COLORS["grey"], fontsize=9, ha="right", va="bottom")
+    label = ax.text(0, -6.6, "target y ", color=COLORS["grey"], fontsize=12, ha="right", va="bottom")
     return {"target": target, "target_label": label, "signed": signed, "absolute": absolute,
             "squared": squared, "dots": dots, "readout": centred_readout(ax)}
 
@@ -79,9 +79,10 @@ def squared_error_curve():
     alt = ("Three curves over the prediction: the signed error (a straight line crossing zero), the "
            "absolute error (a V) and the squared error (a parabola), all with their lowest point at the "
            "target; dots mark the current prediction and a box gives the three values.")
-    return KnobFigure(SQUARED_KNOBS, draw_squared, squared_frame, alt=alt, figsize=(7.0, 4.2))
+    return KnobFigure(SQUARED_KNOBS, legible_draw(draw_squared), squared_frame, alt=alt, figsize=(7.0, 4.2))
 
 
+@legible_axes
 def draw_why_square(axes):
     """Two panels on why errors are squared.  axes: a pair of matplotlib axes.
 
@@ -105,7 +106,7 @@ def draw_why_square(axes):
         (drawn,) = ax.plot(xs, w * xs + b, style, color=colour, linewidth=2.3,
                            label=f"{name}: mean error {abs(signed):.2f}, MSE {mse:.2f}")
         made.append(drawn)
-    ax.legend(loc="lower right", fontsize=8.5)
+    ax.legend(loc="lower right", fontsize=12)
     made += _draw_error_bars(axes[1])
     return made
 
@@ -119,11 +120,11 @@ def _draw_error_bars(ax):
         xs = 5 * k + np.arange(4)
         made.append(ax.bar(xs, errors, color=CLASS_COLORS[k], hatch="//" if k else None,
                            edgecolor="white", width=0.8))
-        made += [ax.text(x, e + 0.08, f"{e:g}", ha="center", va="bottom", fontsize=9)
+        made += [ax.text(x, e + 0.08, f"{e:g}", ha="center", va="bottom", fontsize=12)
                  for x, e in zip(xs, errors)]
         mse, _ = losses.mse(errors, np.zeros(4))
         made.append(ax.text(5 * k + 1.5, 4.45, f"{name}\nmean |error| {np.mean(np.abs(errors)):.0f}"
-                            f"\nMSE {mse:.0f}", ha="center", va="bottom", fontsize=9))
+                            f"\nMSE {mse:.0f}", ha="center", va="bottom", fontsize=12))
     ax.set_xticks([0, 1, 2, 3, 5, 6, 7, 8], ["1", "2", "3", "4"] * 2)
     ax.set_xlabel("point")
     ax.set_ylim(0, 6.3)
@@ -165,7 +166,7 @@ def bce_frame(*, p, y):
             "readout_z": f"z = ln(p/(1 − p)) = {number(z)}\nL from z = {from_z:.2f}"}
 
 
-def centred_readout(ax, x=0.5, y=0.96, size=10):
+def centred_readout(ax, x=0.5, y=0.96, size=12):
     """A readout box centred on (x, y) in axes coordinates, its lines aligned left."""
     text = readout(ax, x, y, ha="center", size=size)
     text.set_multialignment("left")
@@ -185,7 +186,7 @@ def draw_bce(fig):
         ax.set_ylim(0, 4.5)
         ax.plot(xs, ones, alpha=0.4, linewidth=1.2, label="true class y = 1", **TARGET_STYLE["1"])
         ax.plot(xs, zeros, alpha=0.55, linewidth=1.2, label="true class y = 0", **TARGET_STYLE["0"])
-    left.legend(loc="center", bbox_to_anchor=(0.5, 0.6), fontsize=9)
+    left.legend(loc="center", bbox_to_anchor=(0.5, 0.6), fontsize=12)
     artists = {}
     for key, ax in (("p", left), ("z", right)):
         (artists[f"curve_{key}"],) = ax.plot([], [], linewidth=2.8)
@@ -203,7 +204,7 @@ def binary_cross_entropy_curve():
            "probability p, which is −ln p when the true class is 1 and −ln(1 − p) when it is 0; "
            "right: the same loss as a function of the score z before the sigmoid. A dot marks the "
            "current prediction on both curves and boxes give the two equal values.")
-    return KnobFigure(BCE_KNOBS, draw_bce, bce_frame, alt=alt, figsize=(9.0, 3.9))
+    return KnobFigure(BCE_KNOBS, legible_draw(draw_bce), bce_frame, alt=alt, figsize=(9.0, 3.9))
 
 
 # ------------------------------------------------- softmax cross-entropy ---
@@ -265,11 +266,11 @@ def draw_softmax(fig):
                         zorder=5)
     fig.tight_layout()
     artists = {f"bar{i}": bar for i, bar in enumerate(bars)}
-    artists.update({f"value{i}": left.text(i, 0, "", ha="center", va="bottom", fontsize=10)
+    artists.update({f"value{i}": left.text(i, 0, "", ha="center", va="bottom", fontsize=12)
                     for i in range(3)})
-    artists.update({"tag": left.text(0, 0, "true class", ha="center", va="bottom", fontsize=9,
+    artists.update({"tag": left.text(0, 0, "true class", ha="center", va="bottom", fontsize=12,
                                      fontweight="bold"),
-                    "curve": curve, "dot": dot, "readout": readout(right, 0.97, 0.95, ha="right", size=10)})
+                    "curve": curve, "dot": dot, "readout": readout(right, 0.97, 0.95, ha="right", size=12)})
     return artists
 
 
@@ -279,7 +280,7 @@ def softmax_cross_entropy_bars():
            "bird, with the true class, cat, outlined and tagged. Right: the cross-entropy −ln p(cat) "
            "as a curve over the cat score, falling towards zero as that score rises, with a "
            "dot at the current score and a box with the values.")
-    return KnobFigure(SOFTMAX_KNOBS, draw_softmax, softmax_frame, alt=alt, figsize=(9.0, 3.9))
+    return KnobFigure(SOFTMAX_KNOBS, legible_draw(draw_softmax), softmax_frame, alt=alt, figsize=(9.0, 3.9))
 
 
 # ---------------------------------------------------- the loss landscape ---
@@ -321,7 +322,7 @@ def draw_landscape(ax, X, y, *, title="the loss landscape: MSE for every (w, b)"
     filled = ax.contourf(ws, bs, Z, levels=levels, cmap=landscape_colormap(), norm=LogNorm(0.15, 150),
                          extend="max")
     lines = ax.contour(ws, bs, Z, levels=levels[1:], colors="#333333", linewidths=0.6, alpha=0.6)
-    ax.clabel(lines, fmt=lambda v: f"{v:g}", fontsize=7.5, inline_spacing=2)
+    ax.clabel(lines, fmt=lambda v: f"{v:g}", fontsize=12, inline_spacing=2)
     ax.set_xlim(*W_LIMITS)
     ax.set_ylim(*B_LIMITS)
     return filled
@@ -383,8 +384,8 @@ def draw_optimizer(fig, X, y):
                          zorder=7)
     fig.tight_layout()
     you.set_clip_on(False)  # after the layout: a dot on the edge shows whole
-    return {"line": fit, "residuals": residuals, "best": best, "readout": readout(left, size=10),
-            "star": star, "you": you, "gap": readout(right, 0.03, 0.03, va="bottom", size=9.5)}
+    return {"line": fit, "residuals": residuals, "best": best, "readout": readout(left, size=12),
+            "star": star, "you": you, "gap": readout(right, 0.03, 0.03, va="bottom", size=12)}
 
 
 def be_the_optimizer(X=None, y=None):
@@ -398,7 +399,7 @@ def be_the_optimizer(X=None, y=None):
            "a contour map of the mean squared error over every weight and bias, a valley of light "
            "colours, with a dot at the current knobs; asking for the minimum adds a star at the "
            "lowest point, the best line (dashed) and how far above it the current error is.")
-    return KnobFigure(OPTIMIZER_KNOBS, partial(draw_optimizer, X=X, y=y), partial(optimizer_frame, X, y),
+    return KnobFigure(OPTIMIZER_KNOBS, legible_draw(partial(draw_optimizer, X=X, y=y)), partial(optimizer_frame, X, y),
                       alt=alt, figsize=(9.6, 4.2))
 
 
@@ -443,9 +444,9 @@ def draw_ce_vs_mse(fig):
         ax.set_xlim(0, 1)
         ax.plot(CURVE_P, mse_curve, "--", color=COLORS["blue"], linewidth=2.2, label="MSE (1 − p)²")
         ax.plot(CURVE_P, ce_curve, color=COLORS["orange"], linewidth=2.4, label="cross-entropy −ln p")
-    left.legend(loc="upper right", fontsize=9)
+    left.legend(loc="upper right", fontsize=12)
     right.annotate("confidently wrong:\nMSE barely pushes", (0.05, 0.09), xytext=(0.1, 0.48),
-                   fontsize=9, arrowprops={"arrowstyle": "->", "color": COLORS["grey"]})
+                   fontsize=12, arrowprops={"arrowstyle": "->", "color": COLORS["grey"]})
     artists = {}
     for name, ax, colour, marker in (("mse_dot", left, COLORS["blue"], "s"), ("ce_dot", left, COLORS["orange"], "o"),
                                      ("mse_push", right, COLORS["blue"], "s"),
@@ -453,7 +454,7 @@ def draw_ce_vs_mse(fig):
         (artists[name],) = ax.plot([], [], marker, color=colour, markersize=9, markeredgecolor="black",
                                    markeredgewidth=0.8, zorder=5)
     fig.tight_layout()
-    artists["readout"] = readout(right, 0.97, 0.97, ha="right", size=10)
+    artists["readout"] = readout(right, 0.97, 0.97, ha="right", size=12)
     artists["readout"].set_multialignment("left")
     return artists
 
@@ -465,4 +466,4 @@ def mse_vs_cross_entropy():
            "Right: how hard each loss pushes the score before the sigmoid, −∂L/∂z: for cross-entropy "
            "it is 1 − p, largest when the prediction is worst, while for the squared error it fades "
            "to zero near p = 0. Markers show the current p and a box gives the numbers.")
-    return KnobFigure(CE_VS_MSE_KNOBS, draw_ce_vs_mse, ce_vs_mse_frame, alt=alt, figsize=(9.6, 4.0))
+    return KnobFigure(CE_VS_MSE_KNOBS, legible_draw(draw_ce_vs_mse), ce_vs_mse_frame, alt=alt, figsize=(9.6, 4.0))

@@ -19,7 +19,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch, P
 from .. import datasets, perceptron
 from ..knobs import Choice, KnobFigure, Slider
 from ..layers import Neuron
-from ..plotting import CLASS_COLORS, CLASS_MARKERS, COLORS, number, readout, signed, style_axes
+from ..plotting import CLASS_COLORS, CLASS_MARKERS, COLORS, number, readout, signed, style_axes, legible_draw, legible_axes
 
 __all__ = ["walk_decision", "decision_boundary", "perceptron_learning"]
 
@@ -83,6 +83,7 @@ def weights_text(w, b, decimals=2):
 
 # ------------------------------------------------------------ static figures ---
 
+@legible_axes
 def draw_neuron(ax, n_inputs=3):
     """A diagram of one neuron: inputs, weighted arrows, the sum with the bias, f, output.
 
@@ -120,6 +121,7 @@ def draw_neuron(ax, n_inputs=3):
     return made
 
 
+@legible_axes
 def draw_step(ax):
     """The step function f(z) = 1 if z >= 0 else 0 on z in [−3, 3].
 
@@ -233,25 +235,25 @@ def _draw_walk_diagram(ax):
         artists[f"node{i}"] = ax.add_patch(FancyBboxPatch((0.25, y - 0.45), 2.2, 0.9, zorder=2,
                                                           boxstyle="round,pad=0.04",
                                                           edgecolor=COLORS["grey"], lw=1.3))
-        artists[f"xval{i}"] = ax.text(1.35, y, "", ha="center", va="center", fontsize=10, zorder=3,
+        artists[f"xval{i}"] = ax.text(1.35, y, "", ha="center", va="center", fontsize=12, zorder=3,
                                       linespacing=1.3)
         mid_y = y + (SUM_XY[1] - y) * 0.4
-        artists[f"vote{i}"] = ax.text(3.95, mid_y + 0.12, "", ha="center", va="bottom", fontsize=9.5,
+        artists[f"vote{i}"] = ax.text(3.95, mid_y + 0.12, "", ha="center", va="bottom", fontsize=12,
                                       zorder=3, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.add_patch(Circle(SUM_XY, 0.75, facecolor="#eef4fa", edgecolor=COLORS["blue"], lw=1.6, zorder=2))
     ax.text(*SUM_XY, "Σ", ha="center", va="center", fontsize=17, zorder=3)
     ax.add_patch(FancyArrowPatch((SUM_XY[0], 0.5), (SUM_XY[0], 1.72), arrowstyle="-|>",
                                  mutation_scale=12, color=COLORS["grey"], lw=1.3))
-    artists["bias"] = ax.text(SUM_XY[0] + 0.15, 0.35, "", ha="left", va="center", fontsize=10)
+    artists["bias"] = ax.text(SUM_XY[0] + 0.15, 0.35, "", ha="left", va="center", fontsize=12)
     ax.add_patch(FancyArrowPatch((SUM_XY[0] + 0.8, 2.5), (8.6, 2.5), arrowstyle="-|>", mutation_scale=14,
                                  color=COLORS["black"], lw=1.4))
-    ax.text(7.8, 2.65, "step", ha="center", va="bottom", fontsize=10)
+    ax.text(7.8, 2.65, "step", ha="center", va="bottom", fontsize=12)
     artists["output_node"] = ax.add_patch(FancyBboxPatch((8.7, 1.9), 1.7, 1.2, zorder=2,
                                                          boxstyle="round,pad=0.05",
                                                          edgecolor=COLORS["black"], lw=1.4))
-    artists["output"] = ax.text(9.55, 2.5, "", ha="center", va="center", fontsize=10.5, zorder=3,
+    artists["output"] = ax.text(9.55, 2.5, "", ha="center", va="center", fontsize=12, zorder=3,
                                 fontweight="bold")
-    artists["equation"] = ax.text(7.1, 4.85, "", fontsize=9.5, family="DejaVu Sans Mono", va="top",
+    artists["equation"] = ax.text(7.1, 4.85, "", fontsize=12, family="DejaVu Sans Mono", va="top",
                                   zorder=3, linespacing=1.4)
     return artists
 
@@ -264,21 +266,21 @@ def _draw_walk_table(ax):
     artists = {"row": ax.add_patch(Rectangle((0.0, 0.0), TABLE_RIGHT, ROW_STEP, facecolor=HIGHLIGHT,
                                              edgecolor=COLORS["black"], lw=1.0, zorder=1))}
     for x, head in zip(COLUMNS, ("sunny", "cold", "free time", "z", "decision")):
-        ax.text(x, ROW_TOP + 0.03, head, ha="center", va="bottom", fontsize=10, fontweight="bold")
+        ax.text(x, ROW_TOP + 0.03, head, ha="center", va="bottom", fontsize=12, fontweight="bold")
     ax.plot([0, TABLE_RIGHT], [ROW_TOP + 0.015, ROW_TOP + 0.015], color=COLORS["grey"], lw=1)
     X, _ = datasets.walk_decisions()
     for k, inputs in enumerate(X):
         y = ROW_TOP - ROW_STEP * (k + 0.5)
         for j, value in enumerate(inputs):
             artists[f"in{k}_{j}"] = ax.text(COLUMNS[j], y, "yes" if value else "no", ha="center",
-                                            va="center", fontsize=10, zorder=2)
-        artists[f"z{k}"] = ax.text(COLUMNS[3] + 0.03, y, "", ha="right", va="center", fontsize=10,
+                                            va="center", fontsize=12, zorder=2)
+        artists[f"z{k}"] = ax.text(COLUMNS[3] + 0.03, y, "", ha="right", va="center", fontsize=12,
                                    family="DejaVu Sans Mono", zorder=2)
-        artists[f"say{k}"] = ax.text(COLUMNS[4], y, "", ha="center", va="center", fontsize=10, zorder=2)
+        artists[f"say{k}"] = ax.text(COLUMNS[4], y, "", ha="center", va="center", fontsize=12, zorder=2)
     for name, k in (("stay_marks", 0), ("walk_marks", 1)):
         artists[name] = ax.scatter([], [], s=40, marker=CLASS_MARKERS[k], color=CLASS_COLORS[k],
                                    edgecolors=COLORS["black"], linewidths=0.5, zorder=3)
-    artists["summary"] = ax.text(0.68, ROW_TOP + 0.03, "", fontsize=10, va="top", zorder=2,
+    artists["summary"] = ax.text(0.68, ROW_TOP + 0.03, "", fontsize=12, va="top", zorder=2,
                                  family="DejaVu Sans Mono", linespacing=1.35)
     return artists
 
@@ -286,9 +288,9 @@ def _draw_walk_table(ax):
 def draw_walk(fig):
     """The walk figure: the neuron diagram above, the table of all situations below."""
     diagram = fig.add_axes((0.01, 0.5, 0.98, 0.44))
-    fig.text(0.02, 0.965, "one neuron, three votes", fontsize=11, va="center")
+    fig.text(0.02, 0.965, "one neuron, three votes", fontsize=12, va="center")
     table = fig.add_axes((0.02, 0.0, 0.96, 0.44))
-    fig.text(0.02, 0.475, "every situation (the current one highlighted)", fontsize=11, va="center")
+    fig.text(0.02, 0.475, "every situation (the current one highlighted)", fontsize=12, va="center")
     return {**_draw_walk_diagram(diagram), **_draw_walk_table(table)}
 
 
@@ -299,7 +301,7 @@ def walk_decision():
            "plus the bias gives z, and a step turns it into walk or stay in. Below: a table of all "
            "eight yes/no situations with z and the decision for each, the current situation "
            "highlighted, and how often flipping each input changes the decision.")
-    return KnobFigure(WALK_KNOBS, draw_walk, walk_frame, alt=alt, figsize=(7.2, 5.6))
+    return KnobFigure(WALK_KNOBS, legible_draw(draw_walk), walk_frame, alt=alt, figsize=(8.8, 5.6))
 
 
 # --------------------------------------------------------- decision boundary ---
@@ -399,12 +401,12 @@ def draw_boundary(fig, X, y):
     artists.update(_points(ax, X, y))
     artists["arrow"] = ax.add_patch(Polygon(np.zeros((3, 2)), facecolor=COLORS["purple"],
                                             edgecolor="none", zorder=5))
-    artists["readout"] = readout(ax, size=10)
+    artists["readout"] = readout(ax, size=12)
     handles = _legend_handles(("class 0", "class 1"))
     handles.append(Line2D([], [], color=COLORS["purple"], lw=2.2, marker=">", label="w (points to the 1 side)"))
     handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markersize=11,
                           markeredgecolor=COLORS["vermillion"], markeredgewidth=1.8, label="misclassified"))
-    fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.63, 0.5), frameon=False, fontsize=9.5)
+    fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.63, 0.5), frameon=False, fontsize=12)
     return artists
 
 
@@ -419,7 +421,7 @@ def decision_boundary(X=None, y=None):
            "cut by a straight line where the neuron's weighted sum is zero. The side where the "
            "neuron outputs 1 is shaded orange, the other blue; an arrow shows the weight vector, "
            "misclassified points are ringed, and a box gives the equation and the error count.")
-    return KnobFigure(BOUNDARY_KNOBS, partial(draw_boundary, X=X, y=y), partial(boundary_frame, X, y),
+    return KnobFigure(BOUNDARY_KNOBS, legible_draw(partial(draw_boundary, X=X, y=y)), partial(boundary_frame, X, y),
                       alt=alt, figsize=(7.2, 4.4))
 
 
@@ -506,7 +508,7 @@ def draw_learning(fig):
     artists["used"] = ax.scatter([], [], s=420, facecolors="none", edgecolors=COLORS["black"],
                                  linewidths=1.3, zorder=4)
     artists.update(_points(ax, np.zeros((0, 2)), np.zeros(0, dtype=int), size=110))
-    artists["title"] = ax.text(0.0, 1.03, "", transform=ax.transAxes, fontsize=11, va="bottom")
+    artists["title"] = ax.text(0.0, 1.03, "", transform=ax.transAxes, fontsize=12, va="bottom")
     curve = fig.add_axes((0.66, 0.69, 0.32, 0.2))
     style_axes(curve, xlabel="t (updates so far)", ylabel="misclassified")
     curve.set_xlim(-0.8, MAX_UPDATES + 0.8)
@@ -514,16 +516,16 @@ def draw_learning(fig):
     curve.set_yticks(range(5))
     (artists["history"],) = curve.plot([], [], color=COLORS["blue"], linewidth=1.8, drawstyle="steps-post")
     (artists["now"],) = curve.plot([], [], "o", color=COLORS["blue"], markersize=6)
-    artists["story"] = fig.text(0.56, 0.56, "", fontsize=9, va="top", family="DejaVu Sans Mono",
+    artists["story"] = fig.text(0.56, 0.56, "", fontsize=12, va="top", family="DejaVu Sans Mono",
                                 linespacing=1.35)
-    artists["status"] = fig.text(0.56, 0.32, "", fontsize=10, va="top", fontweight="bold")
+    artists["status"] = fig.text(0.56, 0.32, "", fontsize=12, va="top", fontweight="bold")
     handles = _legend_handles(("target 0", "target 1"))
     handles += [Line2D([], [], color=COLORS["grey"], linestyle="--", label="boundary before the update"),
                 Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markersize=13,
                        markeredgecolor=COLORS["black"], label="point the update used"),
                 Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markersize=11,
                        markeredgecolor=COLORS["vermillion"], markeredgewidth=1.8, label="misclassified")]
-    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=9,
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=12,
                frameon=False)
     return artists
 
@@ -535,4 +537,4 @@ def perceptron_learning():
            "last update is circled and the previous boundary dashed. Beside it, a plot of how many "
            "points are misclassified after each update, what the last update did, and whether the "
            "rule has settled; for XOR it never does.")
-    return KnobFigure(LEARNING_KNOBS, draw_learning, learning_frame, alt=alt, figsize=(7.2, 5.0))
+    return KnobFigure(LEARNING_KNOBS, legible_draw(draw_learning), learning_frame, alt=alt, figsize=(7.2, 5.8))

@@ -28,6 +28,8 @@ from .. import activations, datasets, losses
 from ..knobs import Choice, KnobFigure, Slider
 from ..layers import Sequential
 from ..plotting import (
+    legible_axes,
+    legible_draw,
     CLASS_COLORS, CLASS_MARKERS, COLORS, draw_surface, grid_points, readout, scatter_classes,
     style_axes)
 from ..train import accuracy, fit
@@ -246,7 +248,7 @@ def _draw_map_axes(ax, title):
 def _message(ax):
     """An empty centred text for 'diverged: ...' messages."""
     return ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
-                   fontsize=10, color=COLORS["vermillion"], zorder=11,
+                   fontsize=12, color=COLORS["vermillion"], zorder=11,
                    bbox={"boxstyle": "round,pad=0.5", "facecolor": "white", "edgecolor": COLORS["vermillion"]})
 
 
@@ -264,17 +266,17 @@ def draw_training(fig):
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.15]})
     image = _draw_map_axes(left, "P(class 1) over the plane")
     cbar = fig.colorbar(image, ax=left, fraction=0.046, pad=0.03, ticks=[0, 0.5, 1])
-    cbar.ax.tick_params(labelsize=8)
+    cbar.ax.tick_params(labelsize=12)
     points = _draw_points(left)
     _draw_loss_axes(right, EPOCHS)
     (curve,) = right.plot([], [], color="#bbbbbb", linewidth=1.5, label="whole run")
     (so_far,) = right.plot([], [], color=COLORS["blue"], linewidth=2.2, label="so far")
     (now,) = right.plot([], [], "o", color=COLORS["vermillion"], markersize=7, zorder=5,
                         label="now")
-    right.legend(loc="lower left", fontsize=9)
+    right.legend(loc="lower left", fontsize=12)
     fig.tight_layout()
     return {"surface": image, **points, "message": _message(left),
-            "readout": readout(left, y=0.04, va="bottom", size=9), "curve": curve,
+            "readout": readout(left, y=0.04, va="bottom", size=12), "curve": curve,
             "so_far": so_far, "now": now, "loss_readout": readout(right, x=0.97, ha="right")}
 
 
@@ -283,7 +285,7 @@ def train_network():
     alt = ("Left: a square map coloured from blue (class 0) to orange (class 1) by the trained "
            "network's probability, with the data points on top. Right: the training loss against "
            "epochs on a log scale, with the current epoch marked.")
-    return KnobFigure(KNOBS, draw_training, training_frame, alt=alt, figsize=(9.6, 4.2),
+    return KnobFigure(KNOBS, legible_draw(draw_training), training_frame, alt=alt, figsize=(9.6, 4.2),
                       prefetch=train_neighbours)
 
 
@@ -344,15 +346,15 @@ def draw_units(fig):
         ax = fig.add_subplot(grid[j // 4, j % 4])
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(f"unit {j + 1}", fontsize=9, pad=3)
+        ax.set_title(f"unit {j + 1}", fontsize=12, pad=3)
         artists[f"unit{j}"] = draw_surface(ax, BOX, BOX, GRID_N, vmin=-1.0, vmax=1.0)
         ax.set_aspect("equal")
     out = fig.add_subplot(grid[:, 5])
     artists["surface"] = _draw_map_axes(out, "the network's output")
     artists.update(_draw_points(out, size=14))
-    text = fig.text(0.03, 0.965, "", ha="left", va="top", fontsize=10)
+    text = fig.text(0.03, 0.965, "", ha="left", va="top", fontsize=12)
     fig.text(0.03, 0.02, "each small map: a unit's output, from −1 (blue) through 0 (white) to +1 (orange)",
-             fontsize=8.5, color=COLORS["grey"])
+             fontsize=12, color=COLORS["grey"])
     artists["readout"] = text
     return artists
 
@@ -362,7 +364,7 @@ def hidden_units():
     alt = ("Eight small square maps, one per hidden unit of the chosen layer, each coloured blue "
            "where the unit outputs −1 and orange where it outputs +1; beside them the network's "
            "output map with the data points.")
-    return KnobFigure(UNIT_KNOBS, draw_units, units_frame, alt=alt, figsize=(9.6, 4.0))
+    return KnobFigure(UNIT_KNOBS, legible_draw(draw_units), units_frame, alt=alt, figsize=(9.6, 4.0))
 
 
 # ------------------------------------------------------------------ figure 3: too small, too big
@@ -433,7 +435,7 @@ def fitting_frame(*, size, t):
 def draw_fitting(fig):
     """Map with training points (filled) and validation points (hollow); both loss curves."""
     X, y, X_val, y_val = noisy_moons()
-    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.25]})
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1.0]})
     artists = {"surface": _draw_map_axes(left, "training points (filled), new points (hollow)")}
     for k in (0, 1):
         rows = y_val == k
@@ -445,18 +447,18 @@ def draw_fitting(fig):
         artists[f"train{k}"] = made
     _draw_loss_axes(right, FIT_EPOCHS, ylim=(1e-4, 10.0))
     right.set_ylabel("loss (log scale)")
-    right.set_title("training loss and validation loss", fontsize=11)
+    right.set_title("training loss and validation loss", fontsize=12)
     (train_line,) = right.plot([], [], color=COLORS["blue"], linewidth=2.2, label="training")
     (val_line,) = right.plot([], [], color=COLORS["vermillion"], linewidth=2.2, linestyle="--",
                              label="validation")
     (now,) = right.plot([], [], color=COLORS["black"], linewidth=1.0, linestyle=":")
     (best,) = right.plot([], [], "v", color=COLORS["vermillion"], markersize=9, zorder=5,
                          label="lowest validation loss")
-    right.legend(loc="upper left", fontsize=9)
+    right.legend(loc="upper left", fontsize=12)
     fig.tight_layout()
     artists.update(train=train_line, val=val_line, now=now, best=best,
-                   readout=readout(left, y=0.04, va="bottom", size=9),
-                   loss_readout=readout(right, y=0.04, va="bottom", size=10))
+                   readout=readout(left, y=0.04, va="bottom", size=12),
+                   loss_readout=readout(right, y=0.04, va="bottom", size=12))
     return artists
 
 
@@ -465,11 +467,12 @@ def too_small_too_big():
     alt = ("Left: the network's probability map over noisy moon-shaped data, training points "
            "filled and new validation points hollow. Right: training loss and validation loss "
            "against epochs on a log scale, the lowest validation loss marked.")
-    return KnobFigure(FIT_KNOBS, draw_fitting, fitting_frame, alt=alt, figsize=(9.6, 4.2))
+    return KnobFigure(FIT_KNOBS, legible_draw(draw_fitting), fitting_frame, alt=alt, figsize=(9.6, 4.2))
 
 
 # ------------------------------------------------------------------ static figures
 
+@legible_axes
 def draw_datasets(axes, names=("xor", "moons", "circles", "spirals")):
     """One panel per data set: its points coloured and shaped by class.  Returns the axes."""
     for ax, name in zip(axes, names):
@@ -484,13 +487,14 @@ def draw_datasets(axes, names=("xor", "moons", "circles", "spirals")):
     return axes
 
 
+@legible_axes
 def draw_digits(axes, images, titles):
     """Show small grey images (M, h, w), one per axes, with a title each.  Returns the axes."""
     for ax, image, title in zip(axes, images, titles):
         ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(title, fontsize=9.5)
+        ax.set_title(title, fontsize=12)
     return axes
 
 
@@ -508,6 +512,7 @@ def confusion_matrix(labels, predicted, n_classes=10):
     return counts
 
 
+@legible_axes
 def draw_confusion(ax, counts):
     """Draw a confusion matrix counts (K, K) as a grid of numbers; returns the image."""
     counts = np.asarray(counts)
@@ -518,16 +523,17 @@ def draw_confusion(ax, counts):
         for j in range(k):
             if counts[i, j]:
                 weight = "bold" if i == j else "normal"
-                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=8.5,
+                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=12,
                         fontweight=weight, color="black" if i != j else COLORS["blue"])
     ax.set_xticks(range(k))
     ax.set_yticks(range(k))
     ax.set_xlabel("predicted digit")
     ax.set_ylabel("true digit")
-    ax.set_title("confusion matrix (held-out digits)", fontsize=11)
+    ax.set_title("confusion matrix (held-out digits)", fontsize=12)
     return image
 
 
+@legible_axes
 def draw_mistakes(axes, images, labels, probabilities):
     """Show mistakes: a digit in each axes of the top row, its 10 probabilities below it.
 
@@ -544,9 +550,9 @@ def draw_mistakes(axes, images, labels, probabilities):
         bars.append(bottom.bar(range(10), p, color=colours))
         bottom.set_ylim(0, 1)
         bottom.set_xticks(range(10))
-        bottom.tick_params(labelsize=7.5)
+        bottom.tick_params(labelsize=12)
         bottom.set_yticks([0, 0.5, 1] if column == 0 else [])
         style_axes(bottom, grid=False)
-        bottom.text(guess, min(p[guess] + 0.04, 0.9), f"{p[guess]:.0%}", ha="center", fontsize=8)
+        bottom.text(guess, min(p[guess] + 0.04, 0.9), f"{p[guess]:.0%}", ha="center", fontsize=12)
     axes[1, 0].set_ylabel("probability")
     return bars

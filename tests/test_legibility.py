@@ -1,0 +1,240 @@
+"""Figures legible where they are read, and sliders that say what the reader sees.
+
+The rendered size of figure text, in CSS px, is its font size in points times dpi / 72 (its size in
+the PNG) times the scale the page shows the PNG at (displayed width / natural width). The limits:
+11 px at 1280 px wide, 9 px on a 390 px phone. The font sizes come from the figures themselves:
+every knob figure of nnlib.figures, and every static figure a chapter's code draws (the chapter's
+code is run here, in order, and each figure it leaves open is measured). The browser measures the
+scale of each figure on the built page. These tests use small fixtures of their own (a server and
+a Chromium), like tests/test_browser.py's.
+"""
+import functools
+import http.server
+import json
+import pathlib
+import re
+import shutil
+import threading
+
+import matplotlib
+import pytest
+
+from conftest import ROOT
+from knob_registry import factories
+from nnlib.plotting import MIN_FONT_PT, smallest_font
+
+matplotlib.use("Agg")
+
+CHAPTERS = sorted((ROOT / "book").glob("0*.ipynb"))
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENS = {"laptop": ({"width": 1280, "height": 900}, 11.0), "phone": ({"width": 390, "height": 844}, 9.0)}
+SCREENSHOTS = ROOT / "_build" / "screenshots" / "legibility"
+
+
+# ------------------------------------------------------------------ the figures' own font sizes
+
+@functools.lru_cache(maxsize=1)
+def knob_figure_text():
+    """{alt text: smallest text of that knob figure in px at full size}."""
+    sizes = {}
+    for name, factory in factories():
+        figure = factory()
+        figure.figure.canvas.draw()
+        sizes[figure.alt] = smallest_font(figure.figure) * figure.figure.dpi / 72
+    return sizes
+
+
+@functools.lru_cache(maxsize=None)
+def static_figure_text(chapter):
+    """[smallest text in px at full size] of each static figure the chapter's code draws, in order."""
+    import matplotlib.pyplot as plt
+    namespace, found = {"__name__": "__chapter__"}, []
+    plt.close("all")
+    for cell in json.loads(chapter.read_text())["cells"]:
+        if cell["cell_type"] != "code" or "remove-cell" in cell["metadata"].get("tags", []):
+            continue
+        source = "\n".join(line for line in "".join(cell["source"]).splitlines()
+                           if not line.lstrip().startswith(("%", "!")))
+        with plt.rc_context({"figure.dpi": 100}):
+            exec(compile(source, chapter.name, "exec"), namespace)
+            for number in plt.get_fignums():
+                fig = plt.figure(number)
+                fig.canvas.draw()
+                found.append(smallest_font(fig) * fig.dpi / 72)
+        plt.close("all")
+    return found
+
+
+def test_every_knob_figure_uses_the_books_smallest_font_or_larger():
+    for name, factory in factories():
+        figure = factory()
+        figure.figure.canvas.draw()
+        assert smallest_font(figure.figure) >= MIN_FONT_PT, name
+        assert figure.figure.get_figwidth() <= 10.3, f"{name} is too wide to be legible at 1280 px"
+
+
+# ------------------------------------------------------------------ the browser
+
+def skip_reason():
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (it is in requirements-dev.txt)"
+    if not pathlib.Path(CHROMIUM).exists():
+        return "Debian's chromium is not installed (make test installs it as root)"
+    return None
+
+
+browser_test = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def legibility_site(built_book):
+    """The built book served on 127.0.0.1 (module-scoped; the lead may move it onto shared fixtures)."""
+    code, log, html = built_book
+    if code != 0:
+        pytest.fail(f"the book did not build:\n{log[-3000:]}")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(QuietHandler, directory=str(html)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class BrowserThread:
+    """A Chromium driven from a thread of its own.
+
+    tests/test_browser.py keeps a session-wide Playwright (sync API) open in the main thread, and a
+    second sync Playwright cannot start in a thread that already runs one. Each call of ``run``
+    therefore executes ``work(browser, ...)`` in this object's own thread and returns its result.
+    """
+
+    def __init__(self):
+        from concurrent.futures import ThreadPoolExecutor
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pool.submit(self._start).result()
+
+    def _start(self):
+        from playwright.sync_api import sync_playwright
+        self.playwright = sync_playwright().start()
+        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    def run(self, work, *args):
+        return self.pool.submit(work, self.browser, *args).result()
+
+    def close(self):
+        def stop():
+            self.browser.close()
+            self.playwright.stop()
+        self.pool.submit(stop).result()
+        self.pool.shutdown()
+
+
+@pytest.fixture(scope="module")
+def legibility_browser():
+    browser = BrowserThread()
+    yield browser
+    browser.close()
+
+
+def open_chapter(browser, base, chapter, viewport, scheme="light"):
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)
+    context.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
+    page = context.new_page()
+    page.goto(f"{base}book/{chapter.stem}.html")
+    page.wait_for_function("document.documentElement.dataset.widgetsRendered === 'true'", timeout=90_000)
+    page.wait_for_function("[...document.querySelectorAll('main img')].every((i) => i.complete)")
+    page.wait_for_timeout(300)
+    return context, page
+
+
+FIGURES_JS = r"""() => {
+  const shown = (e) => e.getBoundingClientRect().width > 0 && e.checkVisibility();
+  const scale = (e) => e.getBoundingClientRect().width / (e.naturalWidth || e.width);
+  const knobs = [...document.querySelectorAll('main .knob-figure-box')].map((box) => {
+    const figure = [...box.querySelectorAll('img.knob-figure, canvas.knob-figure')].find(shown);
+    return figure ? {alt: figure.getAttribute('alt') || figure.getAttribute('aria-label'),
+                     scale: scale(figure)} : null;   // a figure folded away, say in a solution
+  }).filter(Boolean);
+  const statics = [...document.querySelectorAll('main .cell_output img')]
+    .filter((i) => !i.closest('.knob-figure-box')).map((i) => ({scale: scale(i)}));
+  const tracks = [...document.querySelectorAll('main .knob-figure-box .noUi-target')]
+    .map((t) => t.getBoundingClientRect().width);
+  return {knobs, statics, tracks};
+}"""
+
+
+def measure_figures(browser, base, chapter, viewport, screen):
+    """In the browser's thread: each figure's displayed scale and the slider tracks' widths."""
+    context, page = open_chapter(browser, base, chapter, viewport)
+    try:
+        found = page.evaluate(FIGURES_JS)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{chapter.stem}-{screen}.png"), full_page=True)
+    finally:
+        context.close()
+    return found
+
+
+@browser_test
+@pytest.mark.slow
+@pytest.mark.parametrize("screen", sorted(SCREENS))
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_figure_text_is_legible_on_the_page(legibility_site, legibility_browser, chapter, screen):
+    viewport, limit = SCREENS[screen]
+    found = legibility_browser.run(measure_figures, legibility_site, chapter, viewport, screen)
+    text = knob_figure_text()
+    too_small = [(figure["alt"][:60], round(text[figure["alt"]] * figure["scale"], 1))
+                 for figure in found["knobs"] if text[figure["alt"]] * figure["scale"] < limit]
+    statics = static_figure_text(chapter)
+    assert len(statics) == len(found["statics"]), "static figures on the page and in the code differ"
+    too_small += [(f"static figure {i + 1}", round(px * figure["scale"], 1))
+                  for i, (px, figure) in enumerate(zip(statics, found["statics"]))
+                  if px * figure["scale"] < limit]
+    assert not too_small, f"figure text below {limit} px at {viewport['width']} px: {too_small}"
+    if screen == "phone":
+        assert all(width >= 240 for width in found["tracks"]), f"slider tracks too short: {found['tracks']}"
+
+
+ANNOUNCED_JS = r"""() => [...document.querySelectorAll('main .knob-figure-box .widget-slider')].map((s) => ({
+  readout: s.querySelector('.widget-readout').textContent.trim(),
+  announced: s.querySelector('[role="slider"]').getAttribute('aria-valuetext'),
+}))"""
+
+
+def press_sliders(browser, base, chapter):
+    """In the browser's thread: what every slider announces, before and after three arrow keys."""
+    context, page = open_chapter(browser, base, chapter, SCREENS["laptop"][0])
+    try:
+        before = page.evaluate(ANNOUNCED_JS)
+        for slider in page.locator("main .knob-figure-box .widget-slider").all():
+            handle = slider.locator(".noUi-handle").first
+            handle.focus()
+            for _ in range(3):
+                handle.press("ArrowRight")
+        page.wait_for_timeout(200)
+        return before, page.evaluate(ANNOUNCED_JS)
+    finally:
+        context.close()
+
+
+@browser_test
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_sliders_announce_the_value_the_reader_sees(legibility_site, legibility_browser, chapter):
+    before, after = legibility_browser.run(press_sliders, legibility_site, chapter)
+    assert before, f"{chapter.stem} has no sliders"
+    for state in (before, after):
+        wrong = [s for s in state if s["announced"] != s["readout"]]
+        assert not wrong, f"sliders announce something else than their readout: {wrong[:5]}"
+        noise = [s for s in state if re.search(r"\d\.\d{6,}", s["announced"] or "")]
+        assert not noise, f"float noise announced: {noise[:5]}"
+    assert before != after, "the arrow keys moved no slider"
