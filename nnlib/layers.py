@@ -24,7 +24,8 @@ import numbers
 import numpy as np
 
 from . import activations
-from ._validate import as_batch, as_float_array, as_rng, choose, layer_sizes, positive_int
+from ._validate import (
+    QUIET_OVERFLOW, as_batch, as_float_array, as_rng, choose, fits_float64, layer_sizes, positive_int)
 
 _INITS = {
     "he": lambda rng, d, m: rng.normal(0.0, np.sqrt(2.0 / d), size=(d, m)),
@@ -337,7 +338,9 @@ class Neuron:
     def z(self, X):
         """X: (N, D) inputs.  Returns the (N,) weighted sums X @ w + b."""
         X = as_batch(X, "X", n_features=len(self.weights))
-        return X @ self.weights + self.bias
+        with np.errstate(**QUIET_OVERFLOW):
+            z = X @ self.weights + self.bias
+        return fits_float64(z, "the weighted sum X @ w + b")
 
     def __call__(self, X):
         """X: (N, D) inputs.  Returns the (N,) outputs f(X @ w + b)."""

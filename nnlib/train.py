@@ -85,7 +85,7 @@ def _train_epoch(model, optimizer, loss_fn, X, y, batch_size, rng):
         if not loss <= DIVERGENCE_LIMIT:
             return loss
         backward(dout)
-        optimizer.step()
+        optimizer._step()  # fit made the SGD, which checked the model
         total += loss * len(X_b)
     return total / len(X)
 
