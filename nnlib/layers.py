@@ -161,7 +161,7 @@ class Dense(Layer):
 
     def _backward(self, dout, input_grad=True):
         np.matmul(self._X.T, dout, out=self.dW)  # written into dW: no new array
-        dout.sum(axis=0, out=self.db)
+        np.add.reduce(dout, axis=0, out=self.db)  # dout.sum(axis=0), minus a Python wrapper
         return dout @ self.W.T if input_grad else None
 
     def parameters(self):
@@ -219,6 +219,8 @@ class Activation(Layer):
         return Activation._backward(self, _check_dout(dout, self._out.shape, self))
 
     def _backward(self, dout, input_grad=True):
+        if self.name == "relu":  # dout * relu'(X), with the 0/1 mask left as booleans
+            return dout * (self._X > 0)
         if self.name == "softmax":
             return activations.softmax_backward.raw(self._out, dout)
         return dout * self._df(self._X, **self.kwargs)
