@@ -19,6 +19,7 @@ A batch mean whose sum overflows but which itself fits in a float64 (two rows of
 1e308) is computed again dividing each row's term by N first (``_batch_mean``).
 """
 import functools
+import math
 
 import numpy as np
 
@@ -119,10 +120,10 @@ def _check_softmax_ce(logits, labels):
 def _batch_mean(terms, n):
     """sum(terms) / n for terms >= 0.  If the sum overflows but the mean fits (two rows
     of 1e308), divide first: one more pass, taken only then."""
-    total = terms.sum()
-    if total == np.inf:
+    total = float(terms.sum())
+    if total == math.inf:
         return float((terms / n).sum())
-    return float(total / n)
+    return total / n
 
 
 # ----------------------------------------------------------------- losses ---
@@ -181,13 +182,13 @@ def softmax_cross_entropy(logits, labels):
     log-sum-exp (stable at ±1e4), and dL/dlogits = (softmax(logits) - onehot(labels)) / N.
     """
     n = len(logits)
-    rows = np.arange(n)
+    picked = np.arange(n), labels                          # each row's right class
     shifted = logits - logits.max(axis=1, keepdims=True)  # each row's largest score is 0
-    exp = np.exp(shifted)
-    total = exp.sum(axis=1, keepdims=True)                 # between 1 and K: log is safe
-    loss = _batch_mean(np.log(total[:, 0]) - shifted[rows, labels], n)
-    grad = exp / total                                     # softmax(logits)
-    grad[rows, labels] -= 1.0
+    grad = np.exp(shifted)
+    total = grad.sum(axis=1, keepdims=True)                # between 1 and K: log is safe
+    loss = _batch_mean(np.log(total[:, 0]) - shifted[picked], n)
+    grad /= total                                          # softmax(logits), in place
+    grad[picked] -= 1.0
     grad /= n
     return loss, grad
 

@@ -90,15 +90,19 @@ class SGD:
 
     def _step(self):
         """step() without the checks: train.fit checks once, before the first update."""
+        self._update(self.model.parameters(), self.model.gradients())
+
+    def _update(self, params, grads):
+        """The update itself, on given lists of the model's parameters and gradients."""
+        lr = self.lr
         if self.momentum:
-            pairs = zip(self.model.parameters(), self.model.gradients(), self.velocities)
-            for p, g, v in pairs:
+            for p, g, v in zip(params, grads, self.velocities):
                 v *= self.momentum
-                v -= self.lr * g
+                v -= lr * g
                 p += v
         else:
-            for p, g in zip(self.model.parameters(), self.model.gradients()):
-                p -= self.lr * g
+            for p, g in zip(params, grads):
+                p -= lr * g
 
     def zero_grad(self):
         """Set every gradient of the model to 0."""

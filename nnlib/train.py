@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import losses
+from .layers import Activation, Dense, Sequential
 from ._validate import (
     as_batch, as_float_array, as_labels, as_rng, check_same_rows, positive_int, real_number)
 from .optim import SGD
@@ -74,6 +75,16 @@ def _unchecked_backward(model):
     if hasattr(model, "_backward"):
         return functools.partial(model._backward, input_grad=False)
     return model.backward
+
+
+def _update_function(model, optimizer):
+    """The optimizer's unchecked update for fit.  When every layer is a Dense or an
+    Activation, which change their parameter and gradient arrays only in place, the two
+    lists are read once here instead of at every step."""
+    layers = model.layers if type(model) is Sequential else [model]
+    if all(type(layer) in (Dense, Activation) for layer in layers):
+        return functools.partial(optimizer._update, model.parameters(), model.gradients())
+    return optimizer._step
 
 
 def _train_epoch(forward, backward, step, loss_fn, X, y, batch_size, rng):
@@ -194,10 +205,10 @@ def fit(model, X, y, *, loss="mse", lr=0.1, epochs=100, batch_size=None, momentu
         val = _check_validation(model, loss_fn, X, X_val, y_val)
         # Everything is checked: from here on only the unchecked methods run, once per batch.
         forward, backward = _unchecked_forward(model), _unchecked_backward(model)
+        step = _update_function(model, optimizer)
         history = History()
         for epoch in range(1, epochs + 1):
-            train_loss = _train_epoch(forward, backward, optimizer._step, loss_fn, X, y,
-                                      batch_size, rng)
+            train_loss = _train_epoch(forward, backward, step, loss_fn, X, y, batch_size, rng)
             if val is None and train_loss <= DIVERGENCE_LIMIT:
                 history.loss.append(float(train_loss))  # the usual case, without _record
             else:
@@ -205,6 +216,7 @@ def fit(model, X, y, *, loss="mse", lr=0.1, epochs=100, batch_size=None, momentu
             if callback is not None:
                 with np.errstate(**callers_errstate):
                     callback(epoch, history)
+                step = _update_function(model, optimizer)  # the callback may swap arrays
             if history.diverged:
                 break
     _check_last_update(model, history, epoch)
