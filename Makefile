@@ -14,9 +14,9 @@ BAKE   ?= 1
 # Small matrices: BLAS threads only add overhead on a 2-core machine (measured up to 7x slower).
 export OPENBLAS_NUM_THREADS ?= 1
 
-# pytest-xdist: one process per core. --dist loadgroup keeps each file's tests (a notebook's
-# cells, a browser file's pages) in one process; tests/conftest.py groups them and builds the
-# book once for all processes.
+# pytest-xdist: one process per core. --dist loadfile keeps each file's tests (a notebook's
+# cells, a browser file's pages) in one process; tests/conftest.py orders the files and
+# builds the book once for all processes.
 WORKERS ?= 2
 # nnlib's core and the knob figures: what `make check` runs.
 CHECK_TESTS := tests/test_activations.py tests/test_losses.py tests/test_layers.py \
@@ -50,7 +50,7 @@ book: $(STAMP) $(NODE_STAMP)
 
 test: $(STAMP) $(NODE_STAMP) chromium
 	@start=$$(date +%s); status=0; \
-	$(PY) -m pytest -n $(WORKERS) --dist loadgroup --durations=25 \
+	$(PY) -m pytest -n $(WORKERS) --dist loadfile --durations=25 \
 	  --cov=nnlib --cov-report=term-missing:skip-covered --cov-fail-under=95 || status=$$?; \
 	echo "make test took $$(( $$(date +%s) - start )) s"; exit $$status
 

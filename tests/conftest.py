@@ -18,15 +18,14 @@ capitals come with ``from conftest import ...``):
   reports; ``pytest_terminal_summary`` below prints them after the run (from every xdist
   worker, since they travel with the test reports).
 
-Scheduling (``make test`` runs ``pytest -n 2 --dist loadgroup``): every test runs in the
-group of its file, so a notebook's cells and a file's module fixtures stay in one process.
-A test that should run apart from the rest of its file takes its own
-``@pytest.mark.xdist_group("name")``; a ``slow`` test that does not need the book gets its
-own group automatically.  The build (BOOK_FIRST) and those slow tests start first, tests
-that use ``built_book`` (directly or through ``site_server``/``built_html``) or
-``browser`` run last, so
-that the other core has independent work while the book builds.  A new browser test file
-needs nothing more than to use these fixtures.
+Scheduling (``make test`` runs ``pytest -n 2 --dist loadfile``): each file runs in one
+process, so a notebook's cells and a file's module fixtures stay together.  The build
+(BOOK_FIRST) and files with a ``slow`` test that does not need the book start first, files
+whose tests use ``built_book`` (directly or through ``site_server``/``built_html``) or
+``browser`` run last, so that the other core has independent work while the book builds.
+A new browser test file needs nothing more than to use these fixtures.  (``--dist
+loadgroup`` would split files further, but pytest-xdist 3.8 cannot set its group suffix
+on pytest 9's node ids, so every test became its own unit and notebooks broke apart.)
 """
 import contextlib
 import fcntl
@@ -65,15 +64,13 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes a minute or more (still part of `make test`)")
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Group tests for xdist and order them so that both cores stay busy.
+    """Order the files so that both cores stay busy under ``--dist loadfile``.
 
-    Group: a test's own xdist_group mark if it has one; a slow test that does not need the
-    built book gets a group of its own (it can run on one core while the other builds);
-    every other test the group of its file (split in two when only some of its tests need
-    the book, since a group is scheduled as one unit).  Order: the build (BOOK_FIRST) and those slow
-    tests first, then everything that does not need the book, then what does.
+    xdist sends each file to one process, in the order the files first appear.  First the
+    build (BOOK_FIRST) and files with a slow test that does not need the book (it runs on
+    one core while the other builds), then files that do not need the book, then files
+    with a test that uses it.  Inside a file, its slow independent tests come first.
     """
     def needs_book(item):   # a browser test opens the built site (or one given to it)
         return bool({"built_book", "browser"} & set(getattr(item, "fixturenames", ())))
@@ -81,18 +78,17 @@ def pytest_collection_modifyitems(config, items):
     def on_its_own(item):
         return item.get_closest_marker("slow") is not None and not needs_book(item)
 
+    first, book = set(), set()
     for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            group = f"{item.path.name}::{item.name}" if on_its_own(item) else item.path.name
-            if needs_book(item):    # a file's tests that wait for the book run apart, later
-                group += "+book"
-            item.add_marker(pytest.mark.xdist_group(group))
-
-    def rank(item):
         if item.path.name in BOOK_FIRST or on_its_own(item):
-            return 0
-        return 2 if needs_book(item) else 1
-    items.sort(key=rank)  # stable: the order inside each rank is unchanged
+            first.add(item.path)
+        elif needs_book(item):
+            book.add(item.path)
+
+    def order(item):
+        rank = 0 if item.path in first else 2 if item.path in book else 1
+        return rank, item.path.name not in BOOK_FIRST, not on_its_own(item)
+    items.sort(key=order)  # stable: otherwise in collection order
 
 
 def toc_pages():

@@ -208,7 +208,7 @@ def check_figure(page, figure, bake_dir, page_path, results):
         assert state["frame"] == expected_index(figure, reference["values"])
         live = np.asarray(Image.open(bake_dir / reference["png"]).convert("RGB"))
         mean, far = difference(canvas_pixels(page, index), live)
-        results["fidelity"].append((mean, far))
+        results["fidelity"].append((float(mean), float(far)))  # plain floats travel to xdist
         assert mean < FIDELITY_MEAN and far < FIDELITY_FAR, (
             f"{page_path} figure {figure['id']} at {reference['values']}: mean {mean:.2f}, far {far:.4f}")
     # speed: step each slider through its range, key event to redrawn canvas
@@ -224,7 +224,7 @@ def check_figure(page, figure, bake_dir, page_path, results):
             h.press("ArrowRight")
             settle(page, index)
     timings = [t["ms"] for t in page.evaluate("() => window.__knobTimings")]
-    results["latency_ms"] += timings
+    results["latency_ms"] += [float(ms) for ms in timings]
     if timings:
         p95 = float(np.percentile(timings, 95))
         assert p95 <= LATENCY_P95_MS, f"{figure['id']}: p95 {p95:.1f} ms"
