@@ -104,6 +104,10 @@ OPEN_ALL_JS = r"""() => {
 ALL_OPEN_JS = r"""() => !document.querySelector('details:not([open])')
   && !document.querySelector('button.toggle-button[aria-expanded="false"]')"""
 
+# No CSS transition or finite animation still running (axe would see colours half-way).
+SETTLED_JS = r"""() => document.getAnimations().every((a) => a.playState !== 'running'
+  || a.effect.getComputedTiming().iterations === Infinity)"""
+
 # What a page without knob figures has: tables, rendered maths, links inside the page body.
 CONTENT_JS = r"""() => {
   const main = document.querySelector('main') || document.body;
@@ -186,6 +190,7 @@ def open_page(browser, server, page_name):
     record["content"] = page.evaluate(CONTENT_JS)
     page.evaluate(OPEN_ALL_JS)                # worked solutions and hidden cells, opened
     page.wait_for_function(ALL_OPEN_JS)
+    page.wait_for_function(SETTLED_JS)        # opened parts fade in: let them finish first
     record["knobs"] = page.evaluate(KNOBS_JS)
     page.add_script_tag(path=AXE)
     record["axe"] = page.evaluate(AXE_JS)
@@ -195,6 +200,7 @@ def open_page(browser, server, page_name):
                   " document.documentElement.dataset.theme = 'dark'; }")
     page.wait_for_function("() => getComputedStyle(document.body).backgroundColor"
                            " !== 'rgb(255, 255, 255)'")
+    page.wait_for_function(SETTLED_JS)        # colour transitions of the theme switch
     record["screenshot_dark"] = SCREENSHOTS / f"{slug}-dark.png"    # solutions open
     page.screenshot(path=record["screenshot_dark"], full_page=True)
     record["axe_dark"] = page.evaluate(AXE_JS)
