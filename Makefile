@@ -1,5 +1,6 @@
 # make book  - build the HTML book into _build/html (creates .venv when needed)
-# make test  - run every test
+# make test  - run every test, on both cores, and say how long it took
+# make check - nnlib's and the knobs' tests only: the quick loop (under a minute)
 # make lab   - open the chapters in JupyterLab with the same environment
 # make pdf   - the whole book as one PDF, _build/pdf/turn-the-knobs.pdf (figures at their defaults)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -13,7 +14,17 @@ BAKE   ?= 1
 # Small matrices: BLAS threads only add overhead on a 2-core machine (measured up to 7x slower).
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: book test lab clean chromium pdf
+# pytest-xdist: one process per core. --dist loadfile keeps each file's tests (a notebook's
+# cells, a browser file's pages) in one process; tests/conftest.py orders the files and
+# builds the book once for all processes.
+WORKERS ?= 2
+# nnlib's core and the knob figures: what `make check` runs.
+CHECK_TESTS := tests/test_activations.py tests/test_losses.py tests/test_layers.py \
+	tests/test_optim_train.py tests/test_gradcheck.py tests/test_datasets.py \
+	tests/test_perceptron.py tests/test_bad_inputs.py tests/test_properties.py \
+	tests/test_knobs.py tests/test_plotting.py
+
+.PHONY: book test check lab clean chromium pdf
 
 # (Re)install when the venv is missing or older than the files that pin it.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -38,7 +49,16 @@ book: $(STAMP) $(NODE_STAMP)
 	@echo "The book is built. Open: $(CURDIR)/_build/html/index.html"
 
 test: $(STAMP) $(NODE_STAMP) chromium
-	$(PY) -m pytest
+	@start=$$(date +%s); status=0; \
+	$(PY) -m pytest -n $(WORKERS) --dist loadfile --durations=25 \
+	  --cov=nnlib --cov-report=term-missing:skip-covered --cov-fail-under=95 || status=$$?; \
+	echo "make test took $$(( $$(date +%s) - start )) s"; exit $$status
+
+# The quick loop: no book build, no browser, no notebooks, no coverage floor.
+check: $(STAMP)
+	@start=$$(date +%s); status=0; \
+	$(PY) -m pytest -n $(WORKERS) --dist load -q $(CHECK_TESTS) || status=$$?; \
+	echo "make check took $$(( $$(date +%s) - start )) s"; exit $$status
 
 # Debian's Chromium for the browser tests: installed with apt when missing and we are root;
 # otherwise those tests are skipped and say why.

@@ -251,18 +251,23 @@ def main():
     parser.add_argument("--rounds", type=int, default=5, help="rounds of all frameworks")
     parser.add_argument("--repeats", type=int, default=5, help="trainings per process")
     parser.add_argument("--cases", nargs="+", default=list(CASES), choices=list(CASES))
+    parser.add_argument("--frameworks", nargs="+", default=FRAMEWORKS, choices=FRAMEWORKS,
+                        help="e.g. --frameworks nnlib 'numpy loop' (no PyTorch or scikit-learn needed)")
     parser.add_argument("--worker", nargs=2, metavar=("CASE", "FRAMEWORK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         return worker(*args.worker, args.repeats)
     rows = []
+    frameworks = [fw for fw in FRAMEWORKS if fw in args.frameworks]
+    if "nnlib" not in frameworks:
+        parser.error("--frameworks must include nnlib (every ratio is against it)")
     for case in args.cases:
-        seconds = {fw: [] for fw in FRAMEWORKS}
-        cpu = {fw: [] for fw in FRAMEWORKS}
-        accuracy = {fw: [] for fw in FRAMEWORKS}
-        memory = {fw: 0.0 for fw in FRAMEWORKS}
+        seconds = {fw: [] for fw in frameworks}
+        cpu = {fw: [] for fw in frameworks}
+        accuracy = {fw: [] for fw in frameworks}
+        memory = {fw: 0.0 for fw in frameworks}
         for r in range(args.rounds):
-            for framework in FRAMEWORKS[r % len(FRAMEWORKS):] + FRAMEWORKS[:r % len(FRAMEWORKS)]:
+            for framework in frameworks[r % len(frameworks):] + frameworks[:r % len(frameworks)]:
                 result, peak = measure(case, framework, args.repeats)
                 seconds[framework] += result["seconds"]
                 cpu[framework] += result["cpu"]
@@ -272,7 +277,7 @@ def main():
                       + " ".join(f"{s:.3f}s" for s in result["seconds"]), file=sys.stderr)
         base = statistics.median(seconds["nnlib"])
         cpu_base = statistics.median(cpu["nnlib"])
-        for framework in FRAMEWORKS:
+        for framework in frameworks:
             median = statistics.median(seconds[framework])
             cpu_median = statistics.median(cpu[framework])
             rows.append((case, framework, median, median / base, cpu_median, cpu_median / cpu_base,

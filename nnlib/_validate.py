@@ -25,6 +25,8 @@ def as_float_array(x, name, ndim=None):
         raise TypeError(f"{name} must be a rectangular array of numbers ({err})") from None
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers, got {_describe(arr)}")
+    if arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
+        _check_fits_float64(arr, name)
     arr = arr.astype(np.float64, copy=False)
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}")
@@ -33,6 +35,39 @@ def as_float_array(x, name, ndim=None):
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinity; expected finite numbers")
     return arr
+
+
+FLOAT64_MAX = float(np.finfo(np.float64).max)
+"""The largest finite float64, about 1.8e308."""
+
+
+def _check_fits_float64(arr, name):
+    """arr: a wider float array (np.longdouble); raise ValueError unless it fits in float64.
+
+    Checked before converting, so that a value such as 1e400 is named for what it
+    is, not reported as an infinity (or a numpy warning) after the conversion.
+    """
+    finite = np.isfinite(arr)
+    if finite.all() and arr.size and np.abs(arr).max() > FLOAT64_MAX:
+        biggest = arr.flat[np.abs(arr).argmax()]
+        raise ValueError(f"{name} holds {biggest!r:.40}, which is too large for a float64 "
+                         f"(the largest is about 1.8e308)")
+
+
+def fits_float64(result, what):
+    """Return ``result`` (an array) after checking that it is finite.
+
+    For results computed from finite inputs under ``np.errstate(over="ignore")``:
+    an infinity there means the true answer is beyond float64's range.
+    """
+    if not np.isfinite(result).all():
+        raise ValueError(f"{what} is too large for a float64 (beyond about ±1.8e308); "
+                         f"inputs this far out cannot be computed in float64")
+    return result
+
+
+QUIET_OVERFLOW = {"over": "ignore", "invalid": "ignore"}
+"""np.errstate settings for computing a result that ``fits_float64`` then checks."""
 
 
 def _describe(arr):
@@ -116,12 +151,15 @@ def real_number(value, name):
     """Return ``value`` as a float after checking it is a finite real number."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    too_large = ""
     try:
         as_float = float(value)
     except OverflowError:  # an int beyond the float64 range
         as_float = float("inf")
     if not np.isfinite(as_float):
-        raise ValueError(f"{name} must be a finite number, got {value!r:.40}")
+        if isinstance(value, numbers.Integral) or np.isfinite(value):  # e.g. np.longdouble(1e400)
+            too_large = " (too large for a float64)"
+        raise ValueError(f"{name} must be a finite number, got {value!r:.40}{too_large}")
     return as_float
 
 
@@ -129,9 +167,10 @@ def positive_number(value, name):
     """Return ``value`` as a float after checking it is a finite number > 0."""
     try:
         value = real_number(value, name)
-    except ValueError:
-        raise ValueError(
-            f"{name} must be a finite number greater than 0, got {value!r:.40}") from None
+    except ValueError as err:
+        too_large = " (too large for a float64)" if "too large" in str(err) else ""
+        raise ValueError(f"{name} must be a finite number greater than 0, "
+                         f"got {value!r:.40}{too_large}") from None
     if value <= 0:
         raise ValueError(f"{name} must be a finite number greater than 0, got {value:g}")
     return value

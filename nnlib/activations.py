@@ -8,7 +8,10 @@ at 0 that gradient descent cannot use, which is why the perceptron needs its own
 learning rule).
 
 Every public function checks its input (TypeError for strings or objects,
-ValueError for NaN or infinity).  The unchecked formula stays available as
+ValueError for NaN or infinity) and its result: finite inputs whose answer is
+beyond float64's range (leaky_relu(-1e308, slope=10)) raise a ValueError instead
+of a numpy overflow warning.  Where the answer fits, it comes back without a
+warning even for inputs near ±1e308.  The unchecked formula stays available as
 ``f.raw``: layers check their input once and then call ``raw``, so that a
 diverging training run (where values can grow to infinity) is reported by the
 training loop instead of crashing halfway through a forward pass.
@@ -17,15 +20,19 @@ import functools
 
 import numpy as np
 
-from ._validate import as_float_array, choose, positive_number
+from ._validate import QUIET_OVERFLOW, as_float_array, choose, fits_float64, positive_number
 
 
 def _with_check(check):
-    """Decorator: the public function applies ``check`` to z first; ``.raw`` skips it."""
+    """Decorator: the public function applies ``check`` to z first and checks that the
+    result fits in a float64; ``.raw`` skips both."""
     def decorate(formula):
         @functools.wraps(formula)
         def checked(z, *args, **kwargs):
-            return np.asarray(formula(check(z), *args, **kwargs))
+            z = check(z)
+            with np.errstate(**QUIET_OVERFLOW):
+                result = np.asarray(formula(z, *args, **kwargs))
+            return fits_float64(result, f"the result of {formula.__name__}")
         checked.raw = formula
         return checked
     return decorate
@@ -90,7 +97,9 @@ def tanh_grad(z):
     4e / (1 + e)^2 with e = e^(-2|z|), which is the same number, but keeps its
     accuracy where tanh(z) rounds to ±1 (|z| above about 19).
     """
-    e = np.exp(-2.0 * np.abs(z))
+    # Beyond |z| = 373, e^(-2|z|) is 0 in float64 anyway; capping |z| at 400 keeps
+    # -2|z| from overflowing for |z| near 1e308 and changes no result.
+    e = np.exp(-2.0 * np.minimum(np.abs(z), 400.0))
     return 4.0 * e / ((1.0 + e) * (1.0 + e))
 
 
@@ -179,7 +188,10 @@ def softmax(z):
     positive and sums to 1.  Stable: subtracting the row maximum first changes
     nothing mathematically but keeps every e^(...) <= 1.
     """
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    with np.errstate(over="ignore"):
+        # z - max <= 0; it only overflows (to -inf) when a row spans more than 1.8e308,
+        # and e^(-inf) = 0 is then the right answer.
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 
 
@@ -199,7 +211,12 @@ def softmax_backward(s, dout):
     dout = as_float_array(dout, "dout")
     if dout.shape != s.shape:
         raise ValueError(f"dout must have the shape of s {s.shape}, got {dout.shape}")
-    return _softmax_vjp(s, dout)
+    # Near ±1e308, dout - sum(dout * s) can overflow where s * (...) fits: scale dout down
+    # by a power of 2 first (exact) and back up at the end.
+    power = int(np.frexp(np.abs(dout).max())[1])   # max |dout| < 2**power
+    with np.errstate(**QUIET_OVERFLOW):
+        dz = np.ldexp(_softmax_vjp(s, np.ldexp(dout, -power)), power)
+    return fits_float64(dz, "the result of softmax_backward")
 
 
 softmax_backward.raw = _softmax_vjp

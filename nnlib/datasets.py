@@ -13,7 +13,8 @@ from importlib.resources import files
 import numpy as np
 
 from ._validate import (
-    as_batch, as_float_array, check_same_rows, choose, positive_int, positive_number, real_number)
+    QUIET_OVERFLOW, as_batch, as_float_array, check_same_rows, choose, fits_float64, positive_int,
+    positive_number, real_number)
 
 __all__ = [
     "WALK_FEATURES", "HOUSE_FEATURES",
@@ -93,8 +94,9 @@ def line_points(n=12, w=0.8, b=1.0, noise=0.6, x_range=(-4.0, 4.0), seed=0):
     low, high = _interval(x_range, "x_range")
     rng = _rng(seed)
     x = np.sort(rng.uniform(low, high, size=n))
-    y = w * x + b + noise * rng.standard_normal(n)
-    return x.reshape(-1, 1), y.reshape(-1, 1)
+    with np.errstate(**QUIET_OVERFLOW):
+        y = w * x + b + noise * rng.standard_normal(n)
+    return x.reshape(-1, 1), fits_float64(y, "y = w·x + b + noise").reshape(-1, 1)
 
 
 def walk_decisions(weights=(3.0, -2.0, 2.0), bias=-2.5):
@@ -138,12 +140,27 @@ def standardize(X, mean=None, std=None):
     shifted (their std is reported as 1).
     """
     X = as_batch(X)
-    mean = X.mean(axis=0) if mean is None else _column_stat(mean, "mean", X.shape[1])
-    std = X.std(axis=0) if std is None else _column_stat(std, "std", X.shape[1])
+    mean = _column_mean(X) if mean is None else _column_stat(mean, "mean", X.shape[1])
+    std = _column_std(X) if std is None else _column_stat(std, "std", X.shape[1])
     if np.any(std < 0):
         raise ValueError("std must hold numbers of at least 0, got a negative value")
     std = np.where(std == 0, 1.0, std)
-    return (X - mean) / std, mean, std
+    with np.errstate(**QUIET_OVERFLOW):
+        Z = (X - mean) / std
+    return fits_float64(Z, "the standardized X"), mean, std
+
+
+def _column_mean(X):
+    """Mean of each column of X (N, D), computed on X / N so that it cannot overflow."""
+    return (X / len(X)).sum(axis=0)
+
+
+def _column_std(X):
+    """Standard deviation of each column, computed on X scaled by its largest |entry| so
+    that the squares cannot overflow (columns of ±1e308)."""
+    scale = np.abs(X).max(axis=0)
+    scale = np.where(scale == 0, 1.0, scale)
+    return (X / scale).std(axis=0) * scale
 
 
 def _column_stat(values, name, n_columns):
@@ -275,6 +292,8 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
     if y.ndim == 0:
         raise ValueError(f"y must have one row per row of X, got the single value {y.item()!r:.40}")
     check_same_rows(y, len(X))
+    if y.dtype.kind in "fc" and not np.isfinite(y).all():
+        raise ValueError("y contains NaN or infinity; expected finite targets or labels")
     test_fraction = positive_number(test_fraction, "test_fraction")
     if test_fraction >= 1:
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")

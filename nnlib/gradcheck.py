@@ -15,20 +15,43 @@ from .train import _check_model
 def numerical_gradient(f, x, eps=1e-6):
     """Centred-difference gradient of f with respect to x.
 
-    f: function of no arguments returning a number; it must read x (a closure).
-    x: float64 ndarray of any shape, nudged in place one entry at a time and
-    always restored.  Returns an array of x's shape.
+    f: function of no arguments returning a finite number; it must read x (a
+    closure).  x: finite float64 ndarray of any shape, nudged in place one entry
+    at a time and always restored.  eps must be large enough to change every
+    entry of x (x + eps != x) without leaving the float64 range.  Returns an
+    array of x's shape.
     """
     if not callable(f):
         raise TypeError(f"f must be a function of no arguments, got {type(f).__name__}")
     if not (isinstance(x, np.ndarray) and x.dtype == np.float64):
         raise TypeError("x must be a float64 numpy array (it is changed in place so that "
                         f"f sees the change), got {type(x).__name__}")
+    if not x.flags.writeable:
+        raise ValueError("x must be writeable: it is changed in place so that f sees the change")
+    if x.size and not np.isfinite(x).all():
+        raise ValueError("x contains NaN or infinity; expected finite numbers")
     eps = positive_number(eps, "eps")
+    _check_step(x, eps)
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         grad[i] = _centred_difference(f, x, i, eps)
     return grad
+
+
+def _check_step(x, eps):
+    """Raise ValueError unless x ± eps is finite and differs from x in every entry."""
+    if not x.size:
+        return
+    with np.errstate(over="ignore"):
+        moved = [x + eps, x - eps]
+    for nudged, sign in zip(moved, "+-"):
+        stuck = ~np.isfinite(nudged) | (nudged == x)
+        if stuck.any():
+            i = tuple(int(k) for k in np.argwhere(stuck)[0])
+            raise ValueError(
+                f"eps = {eps:g} cannot nudge x[{', '.join(map(str, i))}] = {x[i]:g}: x {sign} eps is "
+                f"{'not finite' if not np.isfinite(nudged[i]) else 'the same float64'}; "
+                f"use an eps near 1e-6 times the size of x's entries")
 
 
 def _centred_difference(f, x, i, eps):
@@ -36,22 +59,27 @@ def _centred_difference(f, x, i, eps):
     original = x[i]
     try:
         x[i] = original + eps
-        f_plus = _number(f())
+        f_plus = _number(f(), i, "+")
         x[i] = original - eps
-        f_minus = _number(f())
+        f_minus = _number(f(), i, "-")
     finally:
         x[i] = original
     return (f_plus - f_minus) / (2 * eps)
 
 
-def _number(value):
-    """value: what f returned; must be one real number (a float, int or 0-d array)."""
+def _number(value, i, sign):
+    """value: what f returned with x[i] nudged by sign·eps; must be one finite real number
+    (a float, int or 0-d array)."""
     arr = np.asarray(value) if not isinstance(value, (str, bytes)) else None
     if arr is None or arr.ndim != 0 or arr.dtype.kind not in "iuf":
         shape = f" of shape {arr.shape}" if arr is not None and arr.ndim else ""
         raise TypeError(f"f must return a single number (e.g. the loss), "
                         f"got {type(value).__name__}{shape}")
-    return float(arr)
+    number = float(arr)
+    if not np.isfinite(number):
+        raise ValueError(f"f returned {number} with x[{', '.join(map(str, i))}] nudged by "
+                         f"{sign}eps; f must return a finite number (the loss) near x")
+    return number
 
 
 def relative_error(a, b):
@@ -64,6 +92,7 @@ def relative_error(a, b):
     b = as_float_array(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    a, b = a / 2, b / 2  # the ratio is the same; |a| + |b| cannot overflow near ±1e308
     scale = np.max(np.abs(a) + np.abs(b))
     if scale == 0:
         return 0.0

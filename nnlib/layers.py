@@ -24,7 +24,8 @@ import numbers
 import numpy as np
 
 from . import activations
-from ._validate import as_batch, as_float_array, as_rng, choose, layer_sizes, positive_int
+from ._validate import (
+    QUIET_OVERFLOW, as_batch, as_float_array, as_rng, choose, fits_float64, layer_sizes, positive_int)
 
 _INITS = {
     "he": lambda rng, d, m: rng.normal(0.0, np.sqrt(2.0 / d), size=(d, m)),
@@ -160,7 +161,7 @@ class Dense(Layer):
 
     def _backward(self, dout, input_grad=True):
         np.matmul(self._X.T, dout, out=self.dW)  # written into dW: no new array
-        dout.sum(axis=0, out=self.db)
+        np.add.reduce(dout, axis=0, out=self.db)  # dout.sum(axis=0), minus a Python wrapper
         return dout @ self.W.T if input_grad else None
 
     def parameters(self):
@@ -218,6 +219,8 @@ class Activation(Layer):
         return Activation._backward(self, _check_dout(dout, self._out.shape, self))
 
     def _backward(self, dout, input_grad=True):
+        if self.name == "relu":  # dout * relu'(X), with the 0/1 mask left as booleans
+            return dout * (self._X > 0)
         if self.name == "softmax":
             return activations.softmax_backward.raw(self._out, dout)
         return dout * self._df(self._X, **self.kwargs)
@@ -337,7 +340,9 @@ class Neuron:
     def z(self, X):
         """X: (N, D) inputs.  Returns the (N,) weighted sums X @ w + b."""
         X = as_batch(X, "X", n_features=len(self.weights))
-        return X @ self.weights + self.bias
+        with np.errstate(**QUIET_OVERFLOW):
+            z = X @ self.weights + self.bias
+        return fits_float64(z, "the weighted sum X @ w + b")
 
     def __call__(self, X):
         """X: (N, D) inputs.  Returns the (N,) outputs f(X @ w + b)."""

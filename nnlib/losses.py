@@ -6,16 +6,24 @@ Every loss takes ``(prediction, target)`` and returns ``(loss, grad)``:
 * ``grad`` is dLoss/dPrediction, with the prediction's shape.  Because the loss
   is a mean, the gradient is already divided by N; layers never average.
 
-Each public loss checks its inputs.  ``loss.check(prediction, target)`` does only
-the checks (returning clean float64 arrays, the target reshaped to match) and
-``loss.raw(prediction, target)`` only the maths.  The training loop checks once,
-then calls ``raw`` for every mini-batch.
+Each public loss checks its inputs, and its result: a loss or gradient beyond
+float64's range (predictions near ±1e308) raises a ValueError rather than a numpy
+overflow warning; where the answer fits, it comes back without a warning.
+``loss.check(prediction, target)`` does only the input checks (returning clean
+float64 arrays, the target reshaped to match) and ``loss.raw(prediction, target)``
+only the maths, under numpy's error settings of the caller.  The training loop
+checks once, then calls ``raw`` for every mini-batch (under ``np.errstate``, so that
+a diverging run is reported in its history).
+
+A batch mean whose sum overflows but which itself fits in a float64 (two rows of
+1e308) is computed again dividing each row's term by N first (``_batch_mean``).
 """
 import functools
+import math
 
 import numpy as np
 
-from ._validate import as_float_array, as_labels, choose
+from ._validate import QUIET_OVERFLOW, as_float_array, as_labels, choose, fits_float64
 
 P_CLIP = 1e-12
 """binary_cross_entropy clips p to [P_CLIP, 1 - P_CLIP] so that log(p) stays finite."""
@@ -26,7 +34,12 @@ def _with_check(check):
     def decorate(formula):
         @functools.wraps(formula)
         def loss(*args, **kwargs):
-            return formula(*check(*args, **kwargs))
+            checked = check(*args, **kwargs)
+            with np.errstate(**QUIET_OVERFLOW):
+                value, grad = formula(*checked)
+            name = formula.__name__
+            fits_float64(np.asarray(value), f"the {name} loss of these inputs")
+            return value, fits_float64(grad, f"the gradient of {name} for these inputs")
         loss.check = check
         loss.raw = formula
         return loss
@@ -104,6 +117,15 @@ def _check_softmax_ce(logits, labels):
     return logits, as_labels(labels, len(logits), logits.shape[1], "labels", rows_of="logits")
 
 
+def _batch_mean(terms, n):
+    """sum(terms) / n for terms >= 0.  If the sum overflows but the mean fits (two rows
+    of 1e308), divide first: one more pass, taken only then."""
+    total = float(terms.sum())
+    if total == math.inf:
+        return float((terms / n).sum())
+    return total / n
+
+
 # ----------------------------------------------------------------- losses ---
 @_with_check(_check_mse)
 def mse(y_hat, y):
@@ -115,7 +137,7 @@ def mse(y_hat, y):
     """
     n = len(y_hat)
     diff = y_hat - y
-    return float((diff * diff).sum() / n), (2.0 / n) * diff
+    return _batch_mean(diff * diff, n), (2.0 / n) * diff
 
 
 @_with_check(_check_bce)
@@ -129,8 +151,8 @@ def binary_cross_entropy(p, y):
     """
     n = len(p)
     p = np.clip(p, P_CLIP, 1.0 - P_CLIP)
-    loss = -(y * np.log(p) + (1.0 - y) * np.log1p(-p)).sum() / n
-    return float(loss), (p - y) / (p * (1.0 - p)) / n
+    loss = _batch_mean(-(y * np.log(p) + (1.0 - y) * np.log1p(-p)), n)
+    return loss, (p - y) / (p * (1.0 - p)) / n
 
 
 @_with_check(_check_bce_logits)
@@ -144,9 +166,11 @@ def binary_cross_entropy_with_logits(z, y):
     """
     n = len(z)
     e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    loss = (np.maximum(z, 0.0) - z * y + np.log1p(e)).sum() / n
-    sigmoid = np.where(z >= 0, 1.0, e) / (1.0 + e)  # sigmoid(z), from the same e
-    return float(loss), (sigmoid - y) / n
+    loss = _batch_mean(np.maximum(z, 0.0) - z * y + np.log1p(e), n)
+    grad = np.where(z >= 0, 1.0, e) / (1.0 + e)  # sigmoid(z), from the same e
+    grad -= y
+    grad /= n
+    return loss, grad
 
 
 @_with_check(_check_softmax_ce)
@@ -158,15 +182,15 @@ def softmax_cross_entropy(logits, labels):
     log-sum-exp (stable at ±1e4), and dL/dlogits = (softmax(logits) - onehot(labels)) / N.
     """
     n = len(logits)
-    rows = np.arange(n)
+    picked = np.arange(n), labels                          # each row's right class
     shifted = logits - logits.max(axis=1, keepdims=True)  # each row's largest score is 0
-    exp = np.exp(shifted)
-    total = exp.sum(axis=1, keepdims=True)                 # between 1 and K: log is safe
-    loss = (np.log(total[:, 0]) - shifted[rows, labels]).sum() / n
-    grad = exp / total                                     # softmax(logits)
-    grad[rows, labels] -= 1.0
+    grad = np.exp(shifted)
+    total = grad.sum(axis=1, keepdims=True)                # between 1 and K: log is safe
+    loss = _batch_mean(np.log(total[:, 0]) - shifted[picked], n)
+    grad /= total                                          # softmax(logits), in place
+    grad[picked] -= 1.0
     grad /= n
-    return float(loss), grad
+    return loss, grad
 
 
 # --------------------------------------------------------------- registry ---

@@ -3,11 +3,13 @@
 ``fit`` never prints or plots.  Pass ``callback(epoch, history)`` to follow
 progress (e.g. a progress bar); epochs are counted from 1.
 """
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import losses
+from .layers import Activation, Dense, Sequential
 from ._validate import (
     as_batch, as_float_array, as_labels, as_rng, check_same_rows, positive_int, real_number)
 from .optim import SGD
@@ -71,21 +73,41 @@ def _unchecked_backward(model):
     """backward(dout) for training: model._backward, told that dL/dX is not needed,
     if the model has it (a Layer), else model.backward."""
     if hasattr(model, "_backward"):
-        return lambda dout: model._backward(dout, input_grad=False)
+        return functools.partial(model._backward, input_grad=False)
     return model.backward
 
 
-def _train_epoch(model, optimizer, loss_fn, X, y, batch_size, rng):
+def _update_function(model, optimizer):
+    """The optimizer's unchecked update for fit.  When every layer is a Dense or an
+    Activation, which change their parameter and gradient arrays only in place, the two
+    lists are read once here instead of at every step."""
+    layers = model.layers if type(model) is Sequential else [model]
+    if all(type(layer) in (Dense, Activation) for layer in layers):
+        return functools.partial(optimizer._update, model.parameters(), model.gradients())
+    return optimizer._step
+
+
+def _train_epoch(forward, backward, step, loss_fn, X, y, batch_size, rng):
     """One pass over the data.  Returns the mean loss per row, or the first batch
-    loss that is NaN or above DIVERGENCE_LIMIT (before using its gradients)."""
-    forward, backward = _unchecked_forward(model), _unchecked_backward(model)
+    loss that is NaN or above DIVERGENCE_LIMIT (before using its gradients).
+
+    forward, backward, step: the model's and optimizer's unchecked methods
+    (fit checked everything once, up front).
+    """
+    raw = loss_fn.raw
+    if batch_size >= len(X):  # one batch: no shuffle, no generator, no running total
+        loss, dout = raw(forward(X), y)
+        if loss <= DIVERGENCE_LIMIT:
+            backward(dout)
+            step()
+        return loss
     total = 0.0
     for X_b, y_b in _batches(X, y, batch_size, rng):
-        loss, dout = loss_fn.raw(forward(X_b), y_b)
+        loss, dout = raw(forward(X_b), y_b)
         if not loss <= DIVERGENCE_LIMIT:
             return loss
         backward(dout)
-        optimizer.step()
+        step()
         total += loss * len(X_b)
     return total / len(X)
 
@@ -177,19 +199,26 @@ def fit(model, X, y, *, loss="mse", lr=0.1, epochs=100, batch_size=None, momentu
     X, epochs, batch_size = _check_settings(model, X, epochs, batch_size, callback)
     optimizer = SGD(model, lr, momentum)
     rng = as_rng(seed)
+    callers_errstate = np.geterr()  # the callback runs under the caller's settings
     with np.errstate(**_QUIET):
         y = _check_targets(model, loss_fn, X, y, "y")  # clear errors now, not mid-training
         val = _check_validation(model, loss_fn, X, X_val, y_val)
-    history = History()
-    for epoch in range(1, epochs + 1):
-        with np.errstate(**_QUIET):
-            train_loss = _train_epoch(model, optimizer, loss_fn, X, y, batch_size, rng)
-            val_loss = _validation_loss(model, loss_fn, val)
-        _record(history, epoch, train_loss, val_loss)
-        if callback is not None:
-            callback(epoch, history)
-        if history.diverged:
-            break
+        # Everything is checked: from here on only the unchecked methods run, once per batch.
+        forward, backward = _unchecked_forward(model), _unchecked_backward(model)
+        step = _update_function(model, optimizer)
+        history = History()
+        for epoch in range(1, epochs + 1):
+            train_loss = _train_epoch(forward, backward, step, loss_fn, X, y, batch_size, rng)
+            if val is None and train_loss <= DIVERGENCE_LIMIT:
+                history.loss.append(float(train_loss))  # the usual case, without _record
+            else:
+                _record(history, epoch, train_loss, _validation_loss(model, loss_fn, val))
+            if callback is not None:
+                with np.errstate(**callers_errstate):
+                    callback(epoch, history)
+                step = _update_function(model, optimizer)  # the callback may swap arrays
+            if history.diverged:
+                break
     _check_last_update(model, history, epoch)
     return history
 

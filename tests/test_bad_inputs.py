@@ -362,3 +362,162 @@ def test_ragged_targets_and_labels():
         datasets.train_test_split(X4, ragged)
     with pytest.raises(TypeError, match="labels must be a 1-D array of integer class labels"):
         accuracy(X4, ragged)
+
+
+# ================================================================ the edges (issue: trust at the edges)
+
+class _TwoParameters:
+    """A model whose second parameter someone replaced with an integer array."""
+
+    def __init__(self):
+        self.params = [np.ones(3), np.ones(2)]
+        self.grads = [np.full(3, 0.5), np.full(2, 0.5)]
+
+    def parameters(self):
+        return self.params
+
+    def gradients(self):
+        return self.grads
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_sgd_step_checks_every_parameter_before_changing_any(momentum):
+    model = _TwoParameters()
+    optimizer = optim.SGD(model, lr=0.1, momentum=momentum)
+    model.params[1] = np.ones(2, dtype=np.int64)
+    with pytest.raises(TypeError, match="parameter 1 of the model holds int64 numbers"):
+        optimizer.step()
+    np.testing.assert_array_equal(model.params[0], np.ones(3))   # not half-applied
+    np.testing.assert_array_equal(optimizer.velocities[0], np.zeros(3))
+
+
+def test_sgd_refuses_parameters_it_cannot_update_up_front():
+    model = _TwoParameters()
+    model.params[1] = np.ones(2, dtype=np.int64)
+    with pytest.raises(TypeError, match="parameter 1 .* must be float arrays"):
+        optim.SGD(model, lr=0.1)
+    model = _TwoParameters()
+    model.params[0].flags.writeable = False
+    with pytest.raises(ValueError, match="parameter 0 of the model is read-only"):
+        optim.SGD(model, lr=0.1)
+    model = _TwoParameters()
+    model.grads[1] = np.ones(2, dtype=complex)
+    with pytest.raises(TypeError, match="gradient 1 of the model holds complex128"):
+        optim.SGD(model, lr=0.1)
+    model = _TwoParameters()
+    model.params = (p for p in model.params)   # a generator, not a list
+    with pytest.raises(TypeError, match=r"model.parameters\(\) must return a list of numpy arrays"):
+        optim.SGD(model, lr=0.1)
+
+
+def test_sgd_step_notices_parameters_that_changed_shape():
+    model = _TwoParameters()
+    optimizer = optim.SGD(model, lr=0.1, momentum=0.5)
+    model.params[1], model.grads[1] = np.ones(4), np.ones(4)
+    with pytest.raises(ValueError, match="changed shape since this SGD was made"):
+        optimizer.step()
+    np.testing.assert_array_equal(model.params[0], np.ones(3))
+
+
+def test_fit_refuses_an_integer_parameter_before_training():
+    net = Sequential(Dense(2, 2), Dense(2, 2))
+    before = net[0].W.copy()
+    net[1].b = np.zeros(2, dtype=np.int64)
+    with pytest.raises(TypeError, match="parameter 3 of the model holds int64"):
+        fit(net, np.ones((4, 2)), np.zeros((4, 2)), epochs=3)
+    np.testing.assert_array_equal(net[0].W, before)
+
+
+def test_numerical_gradient_checks_x_and_what_f_returns():
+    for bad in (np.nan, np.inf, -np.inf):
+        x = np.array([1.0, bad])
+        with pytest.raises(ValueError, match="x contains NaN or infinity"):
+            gradcheck.numerical_gradient(lambda: 0.0, x)
+    x = np.zeros((2, 2))
+    for value in (float("nan"), np.inf, np.float64(-np.inf)):
+        with pytest.raises(ValueError, match=r"f returned .* with x\[0, 0\] nudged by \+eps; "
+                                             r"f must return a finite number"):
+            gradcheck.numerical_gradient(lambda: value, x)
+        np.testing.assert_array_equal(x, 0.0)   # restored after the failure
+    # f that turns non-finite only once x moves: named with the entry and the side.
+    x = np.array([0.0, 1.0])
+    with pytest.raises(ValueError, match=r"x\[1\] nudged by -eps"):
+        gradcheck.numerical_gradient(lambda: np.inf if x[1] < 1 else 0.0, x)
+    np.testing.assert_array_equal(x, [0.0, 1.0])
+
+
+def test_numerical_gradient_refuses_an_eps_that_cannot_move_x():
+    with pytest.raises(ValueError, match=r"eps = 1e-06 cannot nudge x\[1\] = 1e\+300: "
+                                         r"x \+ eps is the same float64"):
+        gradcheck.numerical_gradient(lambda: 0.0, np.array([0.0, 1e300]))
+    with pytest.raises(ValueError, match=r"x \+ eps is not finite"):
+        gradcheck.numerical_gradient(lambda: 0.0, np.array([1.7e308]), eps=1e308)
+    frozen = np.zeros(2)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="x must be writeable"):
+        gradcheck.numerical_gradient(lambda: 0.0, frozen)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_train_test_split_checks_y_as_it_checks_X(bad):
+    X = np.arange(8.0).reshape(4, 2)
+    with pytest.raises(ValueError, match="y contains NaN or infinity"):
+        datasets.train_test_split(X, [0.0, 1.0, bad, 0.0])
+    with pytest.raises(ValueError, match="y contains NaN or infinity"):
+        datasets.train_test_split(X, np.array([[0.0], [bad], [1.0], [2.0]]))
+    labels = np.array(["a", "b", "c", "d"])  # y keeps its dtype, text labels included
+    assert datasets.train_test_split(X, labels)[3].dtype == labels.dtype
+
+
+LONG = np.longdouble
+
+
+@pytest.mark.skipif(np.finfo(LONG).max <= np.finfo(np.float64).max,
+                    reason="np.longdouble is float64 on this platform")
+def test_longdouble_beyond_float64_gets_a_clear_error():
+    huge = np.array([LONG(1), LONG("1e400")])
+    for call, name in [(lambda: activations.relu(huge), "z"),
+                       (lambda: losses.mse(huge, np.zeros(2)), "y_hat"),
+                       (lambda: Sequential.mlp([1, 1]).forward(huge.reshape(-1, 1)), "X"),
+                       (lambda: datasets.standardize(-huge.reshape(-1, 1)), "X")]:
+        with pytest.raises(ValueError, match=f"{name} holds .*1e\\+400.*too large for a float64"):
+            call()
+    with pytest.raises(ValueError, match="lr must be a finite number greater than 0.*too large"):
+        optim.SGD(Dense(1, 1), lr=LONG("1e400"))
+    with pytest.raises(ValueError, match="w must be a finite number.*too large for a float64"):
+        datasets.line_points(w=LONG("-1e400"))
+    # within float64's range a longdouble is simply converted
+    assert activations.relu(np.array([LONG("1e300")]))[0] == 1e300
+
+
+def test_huge_finite_inputs_whose_answer_fits_do_not_warn():
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # and warnings are errors
+        np.testing.assert_array_equal(activations.softmax([[1e308, -1e308]]), [[1.0, 0.0]])
+        np.testing.assert_array_equal(activations.softmax.raw(np.array([[1e308, -1e308]])),
+                                      [[1.0, 0.0]])
+        np.testing.assert_array_equal(activations.tanh_grad([1e308, -1e308, 0.0]), [0, 0, 1])
+        np.testing.assert_array_equal(activations.tanh_grad.raw(np.array([1e308])), [0.0])
+        loss, grad = losses.softmax_cross_entropy([[1e308, -1e308]], [0])
+        assert loss == 0.0 and np.all(grad == 0)
+        loss, grad = losses.binary_cross_entropy_with_logits([1e308, -1e308], [0, 1])
+        assert loss == 1e308
+        np.testing.assert_array_equal(grad, [0.5, -0.5])
+        loss, _ = losses.mse([[1e154], [1e154]], [[0.0], [0.0]])
+        assert loss == pytest.approx(1e308, rel=1e-12)
+        assert gradcheck.relative_error([1e308], [-1e308]) == 1.0
+        np.testing.assert_array_equal(datasets.standardize([[1e308], [-1e308]])[0], [[1], [-1]])
+        np.testing.assert_array_equal(activations.softmax_jacobian([1e308, -1e308]), 0.0)
+        np.testing.assert_allclose(activations.softmax_backward([[0.9, 0.1]], [[1.7e308, -1.7e308]]),
+                                   [[0.9 * 0.2 * 1.7e308, -0.1 * 1.8 * 1.7e308]], rtol=1e-12)
+
+
+def test_answers_beyond_float64_are_a_clear_error():
+    cases = [(lambda: losses.mse([[1e200]], [[0.0]]), "the mse loss of these inputs"),
+             (lambda: losses.softmax_cross_entropy([[1e308, -1e308]], [1]),
+              "the softmax_cross_entropy loss"),
+             (lambda: activations.leaky_relu([-1e308], slope=10), "the result of leaky_relu"),
+             (lambda: Neuron([1e308, 1e308], 0.0).z([[1e308, 1e308]]), "the weighted sum"),
+             (lambda: datasets.line_points(w=1e308), r"y = w·x \+ b \+ noise")]
+    for call, what in cases:
+        with pytest.raises(ValueError, match=f"{what}.* is too large for a float64"):
+            call()

@@ -9,43 +9,32 @@ For every page of _toc.yml and every knob figure on it:
   NNLIB_BAKE_DIR is set), the canvas pixels differ from the live picture by less than 1.0
   level (of 255) on average, and at most 0.5% of the pixels differ by more than 64 levels;
 - speed: stepping each slider through its range, the time from the key event to the redrawn
-  canvas (window.__knobTimings) has p95 <= 16 ms;
-- weight: the page and everything it loads is at most 3 MB transferred, served with gzip (as
-  a web host serves text files) by the test server.
+  canvas (window.__knobTimings) has p95 <= 16 ms.
 
-The site is the one the `built_book` fixture builds; to test another build, set
-NNLIB_BAKED_SITE to its html folder and NNLIB_BAKE_DIR to the folder its build baked into.
+Latency and fidelity over every page are printed in pytest's terminal summary (conftest.py).
+The page weight is tests/test_browser.py's to check, on the same server.
+
+The site is the one the `built_book` fixture builds, served by conftest's `site_server`; to
+test another build, set NNLIB_BAKED_SITE to its html folder and NNLIB_BAKE_DIR to the folder
+its build baked into.
 """
 import base64
-import gzip
-import http.server
 import io
 import json
 import os
 import pathlib
-import shutil
-import socketserver
-import statistics
-import threading
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import BAKE_DIR, toc_pages
+from conftest import BAKE_DIR, ROOT, needs_chromium, serve, toc_pages
 
-CHROMIUM = "/usr/bin/chromium"
 FIDELITY_MEAN = 1.0
 FIDELITY_FAR = 0.005
 LATENCY_P95_MS = 16.0
-PAGE_LIMIT = 3 * 1024 * 1024
 
-pytestmark = [
-    pytest.mark.skipif(not pathlib.Path(CHROMIUM).exists(),
-                       reason="Debian's Chromium (/usr/bin/chromium) is not installed"),
-]
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-
+pytestmark = needs_chromium
 
 PAGES = [f"{page}.html" for page in toc_pages()]
 
@@ -54,78 +43,22 @@ PAGES = [f"{page}.html" for page in toc_pages()]
 
 @pytest.fixture(scope="module")
 def site(request):
-    """(html folder, bake folder) of a site built with baking on."""
+    """(base url, bake folder) of a site built with baking on, served with gzip."""
     given = os.environ.get("NNLIB_BAKED_SITE")
     if given:
-        return pathlib.Path(given), pathlib.Path(os.environ["NNLIB_BAKE_DIR"])
-    code, log, html = request.getfixturevalue("built_book")
-    assert code == 0, log[-3000:]
-    return html, BAKE_DIR
+        with serve(pathlib.Path(given)) as server:
+            yield server.url, pathlib.Path(os.environ["NNLIB_BAKE_DIR"])
+    else:
+        yield request.getfixturevalue("site_server").url, BAKE_DIR
 
 
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves files, gzip-compressed when the browser accepts it (text types only)."""
-
-    TEXT = (".html", ".js", ".css", ".json", ".svg", ".txt", ".map")
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        path = pathlib.Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if (path.suffix not in self.TEXT or not path.is_file()
-                or "gzip" not in self.headers.get("Accept-Encoding", "")):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), 6)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    html, _ = site
-
-    def handler(*args, **kwargs):
-        return GzipHandler(*args, directory=str(html), **kwargs)
-
-    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True,
-            viewport={"width": 1280, "height": 900},
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield chromium
-        chromium.close()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def open_page(browser, server, page_path):
-    """Load a page with no network beyond the test server; returns (page, bytes transferred)."""
-    page = browser.new_page()
+def open_page(browser, base, page_path):
+    """Load a page with no network beyond the test server; returns (page, outside requests)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     outside = []
-    page.route("**/*", lambda route: (route.continue_() if route.request.url.startswith(server)
+    page.route("**/*", lambda route: (route.continue_() if route.request.url.startswith(base)
                                       else (outside.append(route.request.url), route.abort())))
-    sizes = []
-    page.on("requestfinished", lambda request: sizes.append(request.sizes()))
-    page.goto(f"{server}/{page_path}", wait_until="networkidle")
+    page.goto(f"{base}{page_path}", wait_until="networkidle")
     boxes = page.locator(".knob-figure-box").count()
     try:
         page.wait_for_function(
@@ -134,8 +67,7 @@ def open_page(browser, server, page_path):
     except Exception as error:
         raise AssertionError(f"{page_path}: the knob player did not take over its {boxes} knob "
                              f"figure(s) (is _static/knob-player.js on the page?)") from error
-    transferred = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
-    return page, transferred, outside
+    return page, outside
 
 
 # ------------------------------------------------------------------ page helpers (JavaScript)
@@ -210,25 +142,24 @@ def expected_index(figure, values):
 
 # ------------------------------------------------------------------ the tests
 
-RESULTS = {"latency": [], "fidelity": [], "weight": {}}
-
-
 @pytest.mark.parametrize("page_path", PAGES)
-def test_every_knob_figure_responds_without_a_kernel(browser, server, site, page_path):
-    html, bake_dir = site
-    page, transferred, outside = open_page(browser, server, page_path)
+def test_every_knob_figure_responds_without_a_kernel(browser, site, page_path, record_property):
+    base, bake_dir = site
+    page, outside = open_page(browser, base, page_path)
+    results = {"latency_ms": [], "fidelity": []}
     try:
-        RESULTS["weight"][page_path] = transferred
-        print(f"\n{page_path}: {transferred / 1024:.0f} KB transferred (gzip)")
         assert not outside, f"the page asked the network for {outside[:3]}"
-        assert transferred <= PAGE_LIMIT, f"{page_path} weighs {transferred / 1e6:.2f} MB"
         boxes = page.locator(".knob-figure-box").count()
+        if (ROOT / page_path.replace(".html", ".ipynb")).exists():
+            assert boxes, f"{page_path} is a chapter, but it has no knob figure"
         frames = page.locator(".knob-figure-box script.knob-frames").count()
         assert frames == boxes, f"{boxes - frames} knob figure(s) on {page_path} have no frames"
         for figure in page.evaluate(FIGURES):
-            check_figure(page, figure, bake_dir, page_path)
+            check_figure(page, figure, bake_dir, page_path, results)
     finally:
         page.close()
+        if results["latency_ms"] or results["fidelity"]:
+            record_property("knob_player", results)
 
 
 OPEN = """i => { // open what hides the figure (a collapsed cell or solution), as a reader would
@@ -237,7 +168,9 @@ OPEN = """i => { // open what hides the figure (a collapsed cell or solution), a
     } }"""
 
 
-def check_figure(page, figure, bake_dir, page_path):
+def check_figure(page, figure, bake_dir, page_path, results):
+    """Every check of the module docstring on one figure; adds its timings and fidelity
+    to results."""
     index = figure["index"]
     page.evaluate(OPEN, index)
     page.locator(".knob-figure-box").nth(index).scroll_into_view_if_needed()
@@ -275,7 +208,7 @@ def check_figure(page, figure, bake_dir, page_path):
         assert state["frame"] == expected_index(figure, reference["values"])
         live = np.asarray(Image.open(bake_dir / reference["png"]).convert("RGB"))
         mean, far = difference(canvas_pixels(page, index), live)
-        RESULTS["fidelity"].append((page_path, figure["id"], reference["values"], mean, far))
+        results["fidelity"].append((float(mean), float(far)))  # plain floats travel to xdist
         assert mean < FIDELITY_MEAN and far < FIDELITY_FAR, (
             f"{page_path} figure {figure['id']} at {reference['values']}: mean {mean:.2f}, far {far:.4f}")
     # speed: step each slider through its range, key event to redrawn canvas
@@ -291,31 +224,7 @@ def check_figure(page, figure, bake_dir, page_path):
             h.press("ArrowRight")
             settle(page, index)
     timings = [t["ms"] for t in page.evaluate("() => window.__knobTimings")]
-    RESULTS["latency"] += timings
+    results["latency_ms"] += [float(ms) for ms in timings]
     if timings:
         p95 = float(np.percentile(timings, 95))
-        print(f"  figure {figure['id']}: {len(timings)} moves, p50 {np.median(timings):.2f} ms, "
-              f"p95 {p95:.2f} ms; fidelity worst mean "
-              f"{max(r[3] for r in RESULTS['fidelity'] if r[1] == figure['id']):.3f}")
         assert p95 <= LATENCY_P95_MS, f"{figure['id']}: p95 {p95:.1f} ms"
-
-
-def test_summary_of_the_browser_measurements():
-    """Runs last (file order): prints latency, fidelity and weight over every page tested."""
-    if not RESULTS["weight"]:
-        pytest.skip("no page was tested")
-    timings = RESULTS["latency"]
-    lines = ["", "Baked knob figures in headless Chromium:"]
-    if timings:
-        lines.append(f"  latency, key event to redrawn canvas: {len(timings)} moves, "
-                     f"p50 {statistics.median(timings):.2f} ms, p95 {np.percentile(timings, 95):.2f} ms, "
-                     f"max {max(timings):.2f} ms")
-    if RESULTS["fidelity"]:
-        means = [r[3] for r in RESULTS["fidelity"]]
-        fars = [r[4] for r in RESULTS["fidelity"]]
-        lines.append(f"  fidelity against live renders: {len(means)} settings, mean difference "
-                     f"avg {np.mean(means):.3f} / worst {max(means):.3f} levels; pixels off by >64: "
-                     f"worst {max(fars) * 100:.3f}%")
-    for page_path, size in RESULTS["weight"].items():
-        lines.append(f"  {page_path}: {size / 1024:.0f} KB transferred")
-    print("\n".join(lines))

@@ -6,107 +6,39 @@ _build/screenshots/ for a person to look at. `make test` installs chromium with 
 missing and the user is root; elsewhere these tests are skipped with the reason.
 """
 import functools
-import gzip
-import http.server
 import json
-import pathlib
 import re
-import shutil
-import threading
 
 import pytest
 
-from conftest import HTML, PAGE_WEIGHTS, ROOT, toc_pages
+from conftest import HTML, PAGE_BUDGET, ROOT, needs_chromium, toc_pages
 
 PAGES = toc_pages()
+# Chapter pages are notebooks: each has knob figures with sliders. The other pages are
+# checked for what they have instead (CONTENT below).
+CHAPTERS = [page for page in PAGES if (ROOT / f"{page}.ipynb").exists()]
+OTHER_PAGES = [page for page in PAGES if page not in CHAPTERS]
+CONTENT = {
+    "book/intro": {"links to every chapter": True},
+    "book/notation": {"rendered maths": 10, "tables": 1},
+    "book/appendix_bad_inputs": {"tables": 10, "rendered maths": 1},
+}
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# A page and everything it loads, as transferred: text gzipped as web hosts (GitHub Pages) send
-# it, the rule tests/test_baked_browser.py uses too. The raw sizes are printed at the end.
-PAGE_BUDGET = 3 * 1024 * 1024
-COMPRESSIBLE = {".html", ".js", ".css", ".svg", ".json", ".txt", ".xml"}
 SERIOUS = {"serious", "critical"}
 WIDGET_STATE = re.compile(
     r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S)
 WIDGET_VIEW = re.compile(
     r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', re.S)
 
-
-def skip_reason():
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright for Python is not installed (it is in requirements-dev.txt)"
-    if not pathlib.Path(CHROMIUM).exists():
-        return ("Debian's chromium is not installed: `make test` installs it with apt when run as "
-                "root; otherwise run `apt-get install chromium` as root")
-    return None
-
-
-pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
-
-
-class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves _build/html as a web host does (text gzipped) and counts the bytes it sends."""
-
-    sent = []                 # (path, bytes on disk, bytes sent), cleared before each page
-
-    def do_GET(self):
-        path = pathlib.Path(self.translate_path(self.path))
-        if (path.is_file() and path.suffix in COMPRESSIBLE
-                and "gzip" in self.headers.get("Accept-Encoding", "")):
-            raw = path.read_bytes()
-            body = gzip.compress(raw, compresslevel=6)
-            self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(str(path)))
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            self.sent.append((self.path, len(raw), len(body)))
-        else:
-            super().do_GET()
-
-    def copyfile(self, source, outputfile):
-        data = source.read()
-        outputfile.write(data)
-        self.sent.append((self.path, len(data), len(data)))
-
-    def log_message(self, *args):
-        pass
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="session")
-def site_url(built_book):
-    code, log, html = built_book
-    if code != 0:
-        pytest.fail(f"the book did not build, so it cannot be opened:\n{log[-3000:]}")
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(html)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def visit(browser, site_url):
+def visit(browser, site_server):
     """visit('book/01_the_line') -> what happened when that page was opened (cached)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return functools.lru_cache(maxsize=None)(functools.partial(open_page, browser, site_url))
+    return functools.lru_cache(maxsize=None)(functools.partial(open_page, browser, site_server))
 
 
 def expected_knob_figures(page):
@@ -169,6 +101,22 @@ OPEN_ALL_JS = r"""() => {
   document.querySelectorAll('button.toggle-button[aria-expanded="false"]').forEach((b) => b.click());
 }"""
 
+ALL_OPEN_JS = r"""() => !document.querySelector('details:not([open])')
+  && !document.querySelector('button.toggle-button[aria-expanded="false"]')"""
+
+# No CSS transition or finite animation still running (axe would see colours half-way).
+SETTLED_JS = r"""() => document.getAnimations().every((a) => a.playState !== 'running'
+  || a.effect.getComputedTiming().iterations === Infinity)"""
+
+# What a page without knob figures has: tables, rendered maths, links inside the page body.
+CONTENT_JS = r"""() => {
+  const main = document.querySelector('main') || document.body;
+  return {tables: main.querySelectorAll('table').length,
+          math: main.querySelectorAll('mjx-container').length,
+          links: [...main.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')),
+          text: main.innerText.length};
+}"""
+
 AXE_JS = r"""async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
   return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
@@ -193,7 +141,22 @@ def press_every_slider(page):
     return moves
 
 
-def open_page(browser, base, page_name):
+def load_page(page, url, record):
+    """Open url and wait until its maths and widgets have rendered (conditions, not sleeps)."""
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    if page.evaluate("() => !!document.querySelector('script[src*=\"mathjax/\"]')"):
+        page.wait_for_function("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise")
+        page.evaluate("() => window.MathJax.startup.promise.then(() => true)")
+    record["has_widgets"] = page.evaluate(
+        "() => !!document.querySelector('script[type=\"application/vnd.jupyter.widget-state+json\"]')")
+    if record["has_widgets"]:
+        page.wait_for_function("() => document.documentElement.dataset.widgetsRendered === 'true'")
+    page.wait_for_load_state("networkidle")
+
+
+def open_page(browser, server, page_name):
+    base = server.url
     record = {"console": [], "errors": [], "failed": [], "bad_status": [], "offsite": []}
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
 
@@ -215,27 +178,19 @@ def open_page(browser, base, page_name):
             record["bad_status"].append(f"{response.status} {request.url}")
     page.on("requestfinished", finished)
 
-    SiteHandler.sent.clear()
-    page.goto(base + page_name + ".html", wait_until="load")
-    page.wait_for_load_state("networkidle")
-    if page.evaluate("() => !!document.querySelector('script[src*=\"mathjax/\"]')"):
-        page.wait_for_function("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise")
-        page.evaluate("() => window.MathJax.startup.promise.then(() => true)")
-    record["has_widgets"] = page.evaluate(
-        "() => !!document.querySelector('script[type=\"application/vnd.jupyter.widget-state+json\"]')")
-    if record["has_widgets"]:
-        page.wait_for_function("() => document.documentElement.dataset.widgetsRendered === 'true'")
-    page.wait_for_load_state("networkidle")
-
-    record["loaded"] = list(SiteHandler.sent)        # everything the page loaded by itself
+    with server.recording() as loaded:             # everything the page loads by itself
+        load_page(page, base + page_name + ".html", record)
+    record["loaded"] = loaded
     record["raw_bytes"] = sum(raw for _, raw, _ in record["loaded"])
     record["bytes"] = sum(sent for _, _, sent in record["loaded"])
     record["math"] = page.evaluate(RAW_MATH_JS)
     slug = page_name.replace("/", "_")
     record["screenshot"] = SCREENSHOTS / f"{slug}.png"           # as a reader first sees it
     page.screenshot(path=record["screenshot"], full_page=True)
+    record["content"] = page.evaluate(CONTENT_JS)
     page.evaluate(OPEN_ALL_JS)                # worked solutions and hidden cells, opened
-    page.wait_for_timeout(300)
+    page.wait_for_function(ALL_OPEN_JS)
+    page.wait_for_function(SETTLED_JS)        # opened parts fade in: let them finish first
     record["knobs"] = page.evaluate(KNOBS_JS)
     page.add_script_tag(path=AXE)
     record["axe"] = page.evaluate(AXE_JS)
@@ -243,7 +198,9 @@ def open_page(browser, base, page_name):
     # The theme's dark mode, as the theme's own switch sets it.
     page.evaluate("() => { document.documentElement.dataset.mode = 'dark';"
                   " document.documentElement.dataset.theme = 'dark'; }")
-    page.wait_for_timeout(300)
+    page.wait_for_function("() => getComputedStyle(document.body).backgroundColor"
+                           " !== 'rgb(255, 255, 255)'")
+    page.wait_for_function(SETTLED_JS)        # colour transitions of the theme switch
     record["screenshot_dark"] = SCREENSHOTS / f"{slug}-dark.png"    # solutions open
     page.screenshot(path=record["screenshot_dark"], full_page=True)
     record["axe_dark"] = page.evaluate(AXE_JS)
@@ -253,7 +210,6 @@ def open_page(browser, base, page_name):
     record["moves"] = press_every_slider(page)
     page.wait_for_load_state("networkidle")
     context.close()
-    PAGE_WEIGHTS[page_name] = (record["bytes"], record["raw_bytes"])
     return record
 
 
@@ -268,8 +224,11 @@ def test_page_loads_cleanly_from_the_site_alone(visit, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_weight_is_within_budget(visit, page):
-    weight = visit(page)["bytes"]
+def test_page_weight_is_within_budget(visit, page, record_property):
+    record = visit(page)
+    weight = record["bytes"]
+    record_property("page_weight", {"page": page, "sent": weight, "raw": record["raw_bytes"]})
+    assert any(path.endswith(".html") for path, _, _ in record["loaded"]), record["loaded"][:5]
     assert 0 < weight <= PAGE_BUDGET, f"{page} transfers {weight / 2**20:.2f} MB (budget 3 MB)"
 
 
@@ -280,10 +239,10 @@ def test_maths_is_rendered(visit, page):
     assert not math["unrendered"], f"maths MathJax did not render: {math['unrendered'][:5]}"
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", CHAPTERS)
 def test_knob_figures_show_picture_and_sliders(visit, page):
-    record = visit(page)
-    knobs = record["knobs"]
+    knobs = visit(page)["knobs"]
+    assert knobs, f"{page} is a chapter, but no knob figure with sliders is on the page"
     assert len(knobs) == expected_knob_figures(page), "a knob figure of the saved state is not on the page"
     for knob in knobs:
         assert knob["visible"] and knob["loaded"] and not knob["nullTitles"], knob
@@ -291,18 +250,40 @@ def test_knob_figures_show_picture_and_sliders(visit, page):
         assert knob["sliders"] and all(s["visible"] and s["label"] and s["readout"] for s in knob["sliders"]), knob
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", CHAPTERS)
 def test_moving_a_slider_with_the_keyboard_changes_its_readout(visit, page):
-    for label, before, after in visit(page)["moves"]:
+    moves = visit(page)["moves"]
+    assert moves, f"{page} is a chapter, but it has no slider to move"
+    for label, before, after in moves:
         assert after != before, f"{label}: the readout stayed at {before} after an arrow key"
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", CHAPTERS)
 def test_widget_icon_font_loads(visit, page):
     record = visit(page)
-    if record["has_widgets"]:
-        font = record["icon_font"]
-        assert "Font Awesome" in font["family"] and font["faces"] and set(font["faces"]) == {"loaded"}, font
+    assert record["has_widgets"], f"{page} is a chapter, but its page has no widget state"
+    font = record["icon_font"]
+    assert "Font Awesome" in font["family"] and font["faces"] and set(font["faces"]) == {"loaded"}, font
+
+
+def test_every_page_is_a_chapter_or_says_what_it_shows():
+    assert CHAPTERS, "no chapter notebooks found for the pages of _toc.yml"
+    assert sorted(OTHER_PAGES) == sorted(CONTENT), (
+        "each page of _toc.yml that is not a chapter notebook needs its entry in CONTENT")
+
+
+@pytest.mark.parametrize("page", OTHER_PAGES)
+def test_pages_without_knobs_show_what_they_have(visit, page):
+    record = visit(page)
+    assert not record["knobs"] and expected_knob_figures(page) == 0 and not record["moves"]
+    content, wanted = record["content"], CONTENT.get(page, {})
+    assert wanted, f"{page}: say in CONTENT what this page must show"
+    assert content["text"] > 1000, f"{page} shows only {content['text']} characters"
+    assert content["tables"] >= wanted.get("tables", 0), f"{page}: {content['tables']} tables"
+    assert content["math"] >= wanted.get("rendered maths", 0), f"{page}: {content['math']} formulas"
+    if wanted.get("links to every chapter"):
+        missing = [c for c in CHAPTERS if not any(c.split("/")[-1] + ".html" in h for h in content["links"])]
+        assert not missing, f"{page} does not link to {missing}"
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -1,6 +1,11 @@
 """Drive every knob of every figure at its minimum, default, maximum and random values."""
+import ast
 import html
+import importlib
+import inspect
 import io
+import json
+import pathlib
 
 import ipywidgets as widgets
 import numpy as np
@@ -26,8 +31,67 @@ def as_image(png):
     return np.asarray(Image.open(io.BytesIO(png)))
 
 
+CHAPTERS = sorted((pathlib.Path(__file__).resolve().parents[1] / "book").glob("0*.ipynb"))
+
+
+def knob_figures_called(notebook):
+    """{"module.factory", ...}: the nnlib.figures factories a notebook's code calls.
+
+    Read from the code cells with ast: `from nnlib.figures import loss as figures`
+    followed by `figures.be_the_optimizer()` counts as "loss.be_the_optimizer".
+    """
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join(line for cell in cells if cell["cell_type"] == "code"
+                     for line in "".join(cell["source"]).splitlines()
+                     if not line.lstrip().startswith(("%", "!")))      # IPython magics
+    tree = ast.parse(code, filename=notebook.name)
+    modules = {alias.asname or alias.name: alias.name
+               for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+               and node.module == "nnlib.figures" for alias in node.names}
+    return {f"{modules[node.func.value.id]}.{node.func.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name) and node.func.value.id in modules}
+
+
 def test_every_chapter_has_figures():
-    assert "line.line_fit" in IDS
+    """Both ways: every chapter shows knob figures, each one registered (a factory in some
+    nnlib.figures module's __all__, so that every test here drives it), and every
+    registered figure is shown in some chapter."""
+    assert len(CHAPTERS) >= 8, f"expected the chapter notebooks in book/, found {CHAPTERS}"
+    registered = set(IDS)
+    shown = set()
+    for notebook in CHAPTERS:
+        called = knob_figures_called(notebook)
+        figures = {name for name in called if name in registered}
+        assert figures, f"{notebook.name} shows no registered knob figure (it calls {sorted(called)})"
+        for name in called - registered:   # a helper, e.g. training.draw_digits: not a knob figure
+            module, attr = name.split(".")
+            factory = getattr(importlib.import_module(f"nnlib.figures.{module}"), attr, None)
+            assert factory is not None, f"{notebook.name} calls {name}, which nnlib.figures lacks"
+            assert not _is_knob_factory(factory), (
+                f"{notebook.name} shows {name}, a knob figure missing from {module}.__all__")
+        shown |= figures
+    assert not registered - shown, f"registered but in no chapter: {sorted(registered - shown)}"
+
+
+def _is_knob_factory(function):
+    """True if calling function() with no arguments gives a KnobFigure."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return False
+    if any(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+           for p in signature.parameters.values()):
+        return False
+    return "KnobFigure" in str(signature.return_annotation) or _returns_knob_figure(function)
+
+
+def _returns_knob_figure(function):
+    try:
+        return isinstance(function(), KnobFigure)
+    except Exception:   # a helper that needs its arguments or draws into given axes
+        return False
 
 
 @pytest.fixture(scope="module", params=FACTORIES, ids=IDS)

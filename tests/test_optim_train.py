@@ -366,3 +366,31 @@ def test_sgd_checks_the_model_and_momentum_kinds():
         SGD(OneParameter(), lr=0.1, momentum="0.9")
     with pytest.raises(TypeError, match="momentum must be a number, got bool"):
         SGD(OneParameter(), lr=0.1, momentum=True)
+
+
+def test_fit_updates_arrays_a_callback_puts_in_place():
+    """fit reads the parameter list once for Dense/Activation models, and again after each
+    callback: a weight array swapped in by the callback is the one trained from then on."""
+    X = np.linspace(-1, 1, 8).reshape(-1, 1)
+    y = 3 * X
+    net = Sequential(Dense(1, 1, init="zeros"))
+    swapped = {}
+
+    def swap(epoch, history):
+        if epoch == 1:
+            swapped["W"] = net[0].W = np.zeros((1, 1))
+    fit(net, X, y, lr=0.5, epochs=50, callback=swap)
+    assert net[0].W is swapped["W"] and net[0].W[0, 0] == pytest.approx(3.0, abs=1e-3)
+
+
+def test_fit_trains_a_layer_that_rebinds_its_gradients():
+    """A subclass may make new gradient arrays at each backward: fit asks for them each step."""
+    class Rebinding(Dense):
+        def backward(self, dout):
+            dX = super().backward(dout)
+            self.dW, self.db = self.dW.copy(), self.db.copy()
+            return dX
+    X = np.linspace(-1, 1, 8).reshape(-1, 1)
+    net = Sequential(Rebinding(1, 1, init="zeros"))
+    fit(net, X, 3 * X, lr=0.5, epochs=50)
+    assert net[0].W[0, 0] == pytest.approx(3.0, abs=1e-3)
