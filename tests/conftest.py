@@ -11,7 +11,8 @@ capitals come with ``from conftest import ...``):
   ``with site_server.recording() as sent:`` collects (path, bytes on disk, bytes sent) for
   every request answered inside the block.  ``serve(folder)`` serves another folder.
 * ``browser`` (fixture): Debian's Chromium launched once per process with the flags of
-  CHROMIUM_ARGS, through Playwright.  Make a ``browser.new_context(...)`` per page.
+  CHROMIUM_ARGS, through Playwright.  Make a ``browser.new_context(...)`` per page.  A file
+  whose browser tests open a site of their own (JupyterLab, say) marks them ``own_site``.
   ``needs_chromium`` is a skipif mark that says why the browser tests cannot run.
 * ``PAGE_BUDGET``: what one page and everything it loads may transfer (gzip), 3 MiB.
 * ``record_property("page_weight", {...})`` and the other keys of SUMMARIES: values a test
@@ -62,6 +63,8 @@ BOOK_FIRST = ("test_book_build.py",)
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes a minute or more (still part of `make test`)")
+    config.addinivalue_line("markers", "own_site: a browser test that opens a site of its own, "
+                            "not the built book (so it can run while the book builds)")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -72,8 +75,9 @@ def pytest_collection_modifyitems(config, items):
     one core while the other builds), then files that do not need the book, then files
     with a test that uses it.  Inside a file, its slow independent tests come first.
     """
-    def needs_book(item):   # a browser test opens the built site (or one given to it)
-        return bool({"built_book", "browser"} & set(getattr(item, "fixturenames", ())))
+    def needs_book(item):   # a browser test opens the built site, unless it serves its own
+        names = set(getattr(item, "fixturenames", ()))
+        return "built_book" in names or ("browser" in names and not item.get_closest_marker("own_site"))
 
     def on_its_own(item):
         return item.get_closest_marker("slow") is not None and not needs_book(item)

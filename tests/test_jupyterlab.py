@@ -7,8 +7,9 @@ directive text and no unrendered maths; every solution stays folded until its fo
 slider label is cut off at 1280 px; and each knob figure's picture changes when its first control
 is moved from the keyboard. Screenshots go to _build/lab-screenshots/ for a person to look at.
 
-The fixtures here (a JupyterLab server, a Chromium page) are small and local to this file; the
-benchmark benchmarks/lab_latency.py reuses `lab_server` and `open_notebook`.
+The JupyterLab server is local to this file and the browser is the run's shared Chromium
+(tests/conftest.py); the benchmark benchmarks/lab_latency.py reuses `lab_server`, `chromium` and
+`open_notebook`.
 """
 import contextlib
 import os
@@ -45,7 +46,9 @@ def skip_reason():
     return None
 
 
-pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
+# slow: started while the book builds; own_site: it needs JupyterLab, not the built book.
+pytestmark = [pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or ""),
+              pytest.mark.slow, pytest.mark.own_site]
 
 
 def free_port():
@@ -207,9 +210,14 @@ def move_first_control(page, index):
 
 
 @pytest.fixture(scope="module")
-def lab():
-    with lab_server(CHAPTERS) as url, chromium() as browser:
-        yield url, browser
+def lab(browser):
+    """The JupyterLab server's URL and a 1280 x 900 context of the run's shared Chromium."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        with lab_server(CHAPTERS) as url:
+            yield url, context
+    finally:
+        context.close()
 
 
 @pytest.fixture

@@ -5,30 +5,24 @@ the PNG) times the scale the page shows the PNG at (displayed width / natural wi
 11 px at 1280 px wide, 9 px on a 390 px phone. The font sizes come from the figures themselves:
 every knob figure of nnlib.figures, and every static figure a chapter's code draws (the chapter's
 code is run here, in order, and each figure it leaves open is measured). The browser measures the
-scale of each figure on the built page. These tests use small fixtures of their own (a server and
-a Chromium), like tests/test_browser.py's.
+scale of each figure on the built page, served and opened with the shared fixtures of
+tests/conftest.py (site_server, browser).
 """
 import functools
-import http.server
 import json
 import pathlib
 import re
-import shutil
-import threading
 
 import matplotlib
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, needs_chromium
 from knob_registry import factories
 from nnlib.plotting import MIN_FONT_PT, smallest_font
 
 matplotlib.use("Agg")
 
 CHAPTERS = sorted((ROOT / "book").glob("0*.ipynb"))
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENS = {"laptop": ({"width": 1280, "height": 900}, 11.0), "phone": ({"width": 390, "height": 844}, 9.0)}
 SCREENSHOTS = ROOT / "_build" / "screenshots" / "legibility"
 
@@ -77,72 +71,7 @@ def test_every_knob_figure_uses_the_books_smallest_font_or_larger():
 
 # ------------------------------------------------------------------ the browser
 
-def skip_reason():
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright for Python is not installed (it is in requirements-dev.txt)"
-    if not pathlib.Path(CHROMIUM).exists():
-        return "Debian's chromium is not installed (make test installs it as root)"
-    return None
-
-
-browser_test = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def legibility_site(built_book):
-    """The built book served on 127.0.0.1 (module-scoped; the lead may move it onto shared fixtures)."""
-    code, log, html = built_book
-    if code != 0:
-        pytest.fail(f"the book did not build:\n{log[-3000:]}")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(QuietHandler, directory=str(html)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-class BrowserThread:
-    """A Chromium driven from a thread of its own.
-
-    tests/test_browser.py keeps a session-wide Playwright (sync API) open in the main thread, and a
-    second sync Playwright cannot start in a thread that already runs one. Each call of ``run``
-    therefore executes ``work(browser, ...)`` in this object's own thread and returns its result.
-    """
-
-    def __init__(self):
-        from concurrent.futures import ThreadPoolExecutor
-        self.pool = ThreadPoolExecutor(max_workers=1)
-        self.pool.submit(self._start).result()
-
-    def _start(self):
-        from playwright.sync_api import sync_playwright
-        self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-    def run(self, work, *args):
-        return self.pool.submit(work, self.browser, *args).result()
-
-    def close(self):
-        def stop():
-            self.browser.close()
-            self.playwright.stop()
-        self.pool.submit(stop).result()
-        self.pool.shutdown()
-
-
-@pytest.fixture(scope="module")
-def legibility_browser():
-    browser = BrowserThread()
-    yield browser
-    browser.close()
+browser_test = needs_chromium
 
 
 def open_chapter(browser, base, chapter, viewport, scheme="light"):
@@ -173,7 +102,7 @@ FIGURES_JS = r"""() => {
 
 
 def measure_figures(browser, base, chapter, viewport, screen):
-    """In the browser's thread: each figure's displayed scale and the slider tracks' widths."""
+    """each figure's displayed scale and the slider tracks' widths."""
     context, page = open_chapter(browser, base, chapter, viewport)
     try:
         found = page.evaluate(FIGURES_JS)
@@ -188,9 +117,9 @@ def measure_figures(browser, base, chapter, viewport, screen):
 @pytest.mark.slow
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_figure_text_is_legible_on_the_page(legibility_site, legibility_browser, chapter, screen):
+def test_figure_text_is_legible_on_the_page(site_server, browser, chapter, screen):
     viewport, limit = SCREENS[screen]
-    found = legibility_browser.run(measure_figures, legibility_site, chapter, viewport, screen)
+    found = measure_figures(browser, site_server.url, chapter, viewport, screen)
     text = knob_figure_text()
     too_small = [(figure["alt"][:60], round(text[figure["alt"]] * figure["scale"], 1))
                  for figure in found["knobs"] if text[figure["alt"]] * figure["scale"] < limit]
@@ -211,7 +140,7 @@ ANNOUNCED_JS = r"""() => [...document.querySelectorAll('main .knob-figure-box .w
 
 
 def press_sliders(browser, base, chapter):
-    """In the browser's thread: what every slider announces, before and after three arrow keys."""
+    """what every slider announces, before and after three arrow keys."""
     context, page = open_chapter(browser, base, chapter, SCREENS["laptop"][0])
     try:
         before = page.evaluate(ANNOUNCED_JS)
@@ -229,8 +158,8 @@ def press_sliders(browser, base, chapter):
 @browser_test
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_sliders_announce_the_value_the_reader_sees(legibility_site, legibility_browser, chapter):
-    before, after = legibility_browser.run(press_sliders, legibility_site, chapter)
+def test_sliders_announce_the_value_the_reader_sees(site_server, browser, chapter):
+    before, after = press_sliders(browser, site_server.url, chapter)
     assert before, f"{chapter.stem} has no sliders"
     for state in (before, after):
         wrong = [s for s in state if s["announced"] != s["readout"]]
