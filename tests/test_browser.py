@@ -22,6 +22,9 @@ CONTENT = {
     "book/intro": {"links to every chapter": True},
     "book/notation": {"rendered maths": 10, "tables": 1},
     "book/appendix_bad_inputs": {"tables": 10, "rendered maths": 1},
+    "book/maths": {"rendered maths": 40},
+    "book/glossary": {"glossary terms": 50, "rendered maths": 10},
+    "book/references": {"citations": 20},
 }
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -113,6 +116,8 @@ CONTENT_JS = r"""() => {
   const main = document.querySelector('main') || document.body;
   return {tables: main.querySelectorAll('table').length,
           math: main.querySelectorAll('mjx-container').length,
+          terms: main.querySelectorAll('dl.glossary dt').length,
+          citations: main.querySelectorAll('[id^="cite-"]').length,
           links: [...main.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')),
           text: main.innerText.length};
 }"""
@@ -281,6 +286,8 @@ def test_pages_without_knobs_show_what_they_have(visit, page):
     assert content["text"] > 1000, f"{page} shows only {content['text']} characters"
     assert content["tables"] >= wanted.get("tables", 0), f"{page}: {content['tables']} tables"
     assert content["math"] >= wanted.get("rendered maths", 0), f"{page}: {content['math']} formulas"
+    assert content["terms"] >= wanted.get("glossary terms", 0), f"{page}: {content['terms']} terms"
+    assert content["citations"] >= wanted.get("citations", 0), f"{page}: {content['citations']} works"
     if wanted.get("links to every chapter"):
         missing = [c for c in CHAPTERS if not any(c.split("/")[-1] + ".html" in h for h in content["links"])]
         assert not missing, f"{page} does not link to {missing}"
