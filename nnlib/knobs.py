@@ -19,13 +19,13 @@ ipywidgets sliders that call ``set`` as they move.
 """
 import base64
 import html
-import io
+import struct
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 
 @dataclass(frozen=True)
@@ -102,12 +102,26 @@ def apply_frame(artists, frame):
         artist.set(**data)
 
 
+def _png_chunk(tag, data):
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
 def encode_png(canvas):
-    """PNG bytes of an Agg canvas, opaque RGB, fast compression (level 1)."""
-    rgba = np.asarray(canvas.buffer_rgba())
-    out = io.BytesIO()
-    Image.fromarray(rgba[..., :3]).save(out, format="png", compress_level=1)
-    return out.getvalue()
+    """PNG bytes of an Agg canvas: opaque 8-bit RGB, rows unfiltered, zlib level 1.
+
+    Written directly rather than through Pillow: Pillow tries every PNG row filter on
+    every row, which costs more than the compression itself; for these flat-coloured
+    plots unfiltered rows are as small and the encode takes about half the time
+    (``python benchmarks/knob_latency.py``). Lossless: the pixels are the canvas's own.
+    """
+    rgb = np.asarray(canvas.buffer_rgba())[..., :3]
+    height, width, _ = rgb.shape
+    rows = np.empty((height, width * 3 + 1), np.uint8)
+    rows[:, 0] = 0                                     # filter type 0 (None) on every row
+    rows[:, 1:] = rgb.reshape(height, width * 3)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)   # 8-bit truecolour
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b""))
 
 
 class KnobFigure:
