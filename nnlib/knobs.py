@@ -132,11 +132,15 @@ class KnobFigure:
     readers who cannot see it.  prefetch: optional ``values -> None`` that a live
     notebook runs in a background thread after each move, to compute ahead what the
     neighbouring knob values will need (a figure whose frames train networks).
+    fixed: names of artists ``draw`` returns only so that they can be looked up
+    (``k.artists[name]``) but that never move: they are drawn once into the cached
+    background instead of on every move, and the frame must not name them.
     """
 
-    def __init__(self, knobs, draw, frame, *, alt, figsize=(6.4, 4.0), dpi=100, prefetch=None):
+    def __init__(self, knobs, draw, frame, *, alt, figsize=(6.4, 4.0), dpi=100, prefetch=None, fixed=()):
         if not alt:
             raise ValueError("alt must describe what the figure shows")
+        self.fixed = frozenset(fixed)
         self.knobs = {knob.name: knob for knob in knobs}
         self.frame_fn = frame
         self.draw_fn = draw           # kept for comparisons that rebuild the figure (benchmarks/)
@@ -145,7 +149,11 @@ class KnobFigure:
         self.figure = Figure(figsize=figsize, dpi=dpi, facecolor="white")
         self.canvas = FigureCanvasAgg(self.figure)
         self.artists = draw(self.figure)
-        self._moving = sorted(self.artists.values(), key=lambda a: a.get_zorder())
+        unknown = self.fixed - set(self.artists)
+        if unknown:
+            raise ValueError(f"fixed names {sorted(unknown)} are not among the artists draw returned")
+        self._moving = sorted((a for n, a in self.artists.items() if n not in self.fixed),
+                              key=lambda a: a.get_zorder())
         for artist in self._moving:
             artist.set_animated(True)
         self.canvas.draw()
@@ -170,7 +178,11 @@ class KnobFigure:
     def set(self, **values):
         """Turn knobs by name (``k.set(w=0.5, b=1.2)``) and redraw. Returns self."""
         self.values = self.checked(values)
-        self.frame = self.frame_fn(**self.values)
+        frame = self.frame_fn(**self.values)
+        moved_fixed = self.fixed.intersection(frame)
+        if moved_fixed:
+            raise ValueError(f"the frame moves {sorted(moved_fixed)}, which the figure declared fixed")
+        self.frame = frame
         apply_frame(self.artists, self.frame)
         self.png = self._render()
         if self._widgets is not None:
