@@ -13,7 +13,12 @@ For each figure it presses an arrow key on the first slider, ``--moves`` times, 
 page from the key-down event to the new image decoded; then it holds the key down (10 presses
 30 ms apart) and counts the redraws and whether the last picture is of the last value.
 
-Run:  python benchmarks/lab_latency.py [--moves 12] [--only line,neuron]
+With ``--trace`` it instead breaks one press of each KnobFigure down: when (ms after the key-down)
+the page sent the slider's comm message, received the kernel's busy status, the echo of the value,
+the idle status and the picture update, saw the new image and had it decoded; and how long the
+figure's ``set`` (frame, blit, PNG encode) takes in the kernel.
+
+Run:  python benchmarks/lab_latency.py [--moves 12] [--only line,neuron] [--trace]
 """
 import argparse
 import json
@@ -94,6 +99,80 @@ HOLD = """async ([selector, index, key, count, gap]) => {
   observer.disconnect();
   return {shown, pressed: (count - 1) * gap, value: handle.getAttribute('aria-valuenow')}; }"""
 
+# One press, with every kernel message the page sends or receives meanwhile (ms from key-down).
+TRACE = """async ([selector, index, key]) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const box = document.querySelectorAll(selector)[index];
+  const handle = box.querySelector('.noUi-handle');
+  const src = () => { const img = box.querySelector('img'); return img ? img.src : null; };
+  const before = src(); const events = []; const t0 = performance.now();
+  const onMessage = (_, args) => {
+    const msg = args.msg, content = msg.content || {};
+    let what = msg.header.msg_type;
+    if (what === 'status') what += ' ' + content.execution_state;
+    if (what === 'comm_msg') what = (content.data && content.data.method) + ((msg.buffers || []).length ? ' +image' : '');
+    events.push([args.direction, what, performance.now() - t0]); };
+  kernel.anyMessage.connect(onMessage);
+  const shown = await new Promise((resolve) => {
+    const done = async () => {
+      observer.disconnect(); clearTimeout(timer);
+      const changed = performance.now() - t0;
+      try { await box.querySelector('img').decode(); } catch (e) {}
+      resolve([changed, performance.now() - t0]); };
+    const observer = new MutationObserver(() => { if (src() !== before) done(); });
+    observer.observe(box, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+    const timer = setTimeout(() => { observer.disconnect(); resolve([null, null]); }, 15000);
+    handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true, cancelable: true}));
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  kernel.anyMessage.disconnect(onMessage);
+  return {events, changed: shown[0], decoded: shown[1]}; }"""
+
+# The kernel's own time for one move of figure k{i}: median ms of KnobFigure.set back and forth.
+SET_TIME = """import time as _t, statistics as _s
+_k, _n = k{i}, {knob!r}
+_grid = list(_k.knobs[_n].grid()); _v0 = _k.values[_n]
+_j = min(range(len(_grid)), key=lambda j: abs(_grid[j] - _v0)); _other = _grid[_j + 1 if _j + 1 < len(_grid) else _j - 1]
+_ts = []
+for _m in range(10):
+    _a = _t.perf_counter(); _k.set(**{{_n: _other if _m % 2 == 0 else _v0}}); _ts.append((_t.perf_counter() - _a) * 1000)
+print(f"{{_s.median(_ts):.1f}}")"""
+
+STEPS = (("send", "slider value sent"), ("recv status busy", "kernel busy"), ("recv echo_update", "echo back"),
+         ("recv status idle", "kernel idle"), ("recv update +image", "image update in"))
+
+
+def trace(page, selector, index, moves):
+    """Median ms from key-down to each step of a press (see STEPS), over ``moves`` presses."""
+    page.locator(selector).nth(index).scroll_into_view_if_needed()
+    key = "ArrowLeft" if page.evaluate(AT_MAX, [selector, index]) else "ArrowRight"
+    steps = {label: [] for _, label in STEPS}
+    steps.update({"image changed": [], "image decoded": []})
+    for move in range(moves):
+        key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"      # back and forth
+        result = page.evaluate(TRACE, [selector, index, key])
+        if result["decoded"] is None:
+            continue
+        for match, label in STEPS:
+            direction, what = match.split(" ", 1) if match != "send" else ("send", None)
+            times = [t for d, w, t in result["events"] if d == direction and (what is None or w == what)]
+            if times:
+                steps[label].append(times[0])
+        steps["image changed"].append(result["changed"])
+        steps["image decoded"].append(result["decoded"])
+        page.wait_for_timeout(150)
+    return {label: statistics.median(times) if times else float("nan") for label, times in steps.items()}
+
+
+def print_trace(rows):
+    labels = [label for _, label in STEPS] + ["image changed", "image decoded"]
+    print("| figure (first slider) | KnobFigure.set in the kernel | " + " | ".join(labels) + " |")
+    print("|---|---|" + "---|" * len(labels))
+    for name, knob, set_ms, steps in rows:
+        print(f"| {name} ({knob}) | {set_ms} ms | " + " | ".join(f"{steps[label]:.0f}" for label in labels) + " |")
+    print("\n(ms after the key-down, median over the presses; the kernel time is `set` alone)")
+
+
 AT_MAX = """([selector, index]) => { const h = document.querySelectorAll(selector)[index].querySelector('.noUi-handle');
   return Number(h.getAttribute('aria-valuenow')) >= Number(h.getAttribute('aria-valuemax')); }"""
 AT_MIN = """([selector, index]) => { const h = document.querySelectorAll(selector)[index].querySelector('.noUi-handle');
@@ -105,11 +184,13 @@ KERNEL_PRINT = """async (code) => { const kernel = window.jupyterapp.shell.curre
   await future.done; return out; }"""
 
 
-def notebook(names):
+def notebook(names, trace_only=False):
     """A notebook showing each figure as KnobFigure, as base64 HTML and through interact."""
     cells = [SETUP]
     for i, name in enumerate(names):
         cells.append(f'k{i} = factory("{name}")(); display(k{i}.widget())')
+        if trace_only:
+            continue
         cells.append(f'h{i} = factory("{name}")(); display(html_version(h{i}))')
         cells.append(f'display(interact_version(factory("{name}")()))')
     return {"cells": [{"cell_type": "code", "execution_count": None, "id": f"c{n}", "metadata": {},
@@ -152,31 +233,41 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=12)
     parser.add_argument("--only", default="", help="comma-separated figure modules, e.g. line,neuron")
+    parser.add_argument("--trace", action="store_true", help="break one KnobFigure press down instead")
     args = parser.parse_args()
     names = [n for n, _ in factories() if not args.only or n.split(".")[0] in args.only.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "lab_latency.ipynb"
-        path.write_text(json.dumps(notebook(names)))
+        path.write_text(json.dumps(notebook(names, trace_only=args.trace)))
         with lab_server([path]) as url, chromium() as browser, new_page(browser) as page:
             open_notebook(page, url, path.name)
             run_all(page, timeout_s=900)
             rows = []
+            if args.trace:
+                for i, name in enumerate(names):
+                    knob = first_slider(name).name
+                    steps = trace(page, ".knob-figure-box:not(.bench-html)", i, args.moves)
+                    set_ms = page.evaluate(KERNEL_PRINT, SET_TIME.format(i=i, knob=knob)).strip()
+                    rows.append((name, knob, set_ms, steps))
+                    print(f"# {name}: {steps}", file=sys.stderr, flush=True)
+                print_trace(rows)
+                return
             for i, name in enumerate(names):
                 live = measure(page, ".knob-figure-box:not(.bench-html)", i, args.moves)
                 html = measure(page, ".bench-html", i, args.moves)
                 interact = measure(page, ".bench-interact", i, args.moves)
                 held = hold(page, ".knob-figure-box:not(.bench-html)", i)
-                first_slider = next(k for k in factories_by_name()[name]().knobs.values() if hasattr(k, "step"))
-                kernel_value = page.evaluate(KERNEL_PRINT, f"print(k{i}.values[{first_slider.name!r}])").strip()
+                slider = first_slider(name)
+                kernel_value = page.evaluate(KERNEL_PRINT, f"print(k{i}.values[{slider.name!r}])").strip()
                 held_ok = abs(float(kernel_value) - float(held["value"])) < 1e-9
                 last_after = held["shown"][-1] - held["pressed"] if held["shown"] else float("nan")
-                rows.append((name, first_slider.name, live, html, interact, len(held["shown"]), last_after, held_ok))
+                rows.append((name, slider.name, live, html, interact, len(held["shown"]), last_after, held_ok))
                 print_row(rows[-1], flush=True)
     print_table(rows)
 
 
-def factories_by_name():
-    return dict(factories())
+def first_slider(name):
+    return next(k for k in dict(factories())[name]().knobs.values() if hasattr(k, "step"))
 
 
 def stats(times):
