@@ -27,6 +27,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .plotting import legible_draw
+
 
 @dataclass(frozen=True)
 class Slider:
@@ -143,12 +145,14 @@ class KnobFigure:
         self.fixed = frozenset(fixed)
         self.knobs = {knob.name: knob for knob in knobs}
         self.frame_fn = frame
-        self.draw_fn = draw           # kept for comparisons that rebuild the figure (benchmarks/)
+        # The book's font sizes for every knob figure, in one place (nnlib.plotting.legible_draw);
+        # kept for comparisons that rebuild the figure (benchmarks/).
+        self.draw_fn = legible_draw(draw)
         self.prefetch = prefetch
         self.alt = alt
         self.figure = Figure(figsize=figsize, dpi=dpi, facecolor="white")
         self.canvas = FigureCanvasAgg(self.figure)
-        self.artists = draw(self.figure)
+        self.artists = self.draw_fn(self.figure)
         unknown = self.fixed - set(self.artists)
         if unknown:
             raise ValueError(f"fixed names {sorted(unknown)} are not among the artists draw returned")

@@ -25,25 +25,17 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, chromium_missing
+
 CHAPTERS = sorted((ROOT / "book").glob("0*.ipynb"))
 SCREENSHOTS = ROOT / "_build" / "lab-screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 JUPYTER = Path(sys.executable).with_name("jupyter-lab")
 
 
 def skip_reason():
-    if not Path(CHROMIUM).exists():
-        return "Debian's chromium is not installed (`make test` installs it with apt as root)"
     if not JUPYTER.exists():
         return "JupyterLab is not installed: `make .venv/.installed` installs requirements-dev.txt"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed: `make .venv/.installed` installs requirements-dev.txt"
-    return None
+    return chromium_missing()
 
 
 # slow: started while the book builds; own_site: it needs JupyterLab, not the built book.

@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 
 from .. import activations, datasets, layers, losses
 from ..knobs import Choice, KnobFigure, Slider
-from ..plotting import COLORS, number, readout, signed, style_axes, legible_draw, legible_axes
+from ..plotting import COLORS, number, readout, signed, style_axes, legible_axes
 
 __all__ = ["stacked_lines", "activation_explorer", "vanishing_gradient", "softmax_bars", "hidden_bump"]
 
@@ -133,7 +133,7 @@ def stacked_lines():
     """Knobs w1, b1, w2, b2 (and f between the layers): two layers in a row vs one layer."""
     alt = ("Two stacked linear layers drawn as a thick curve with the single line of weight w2·w1 and "
            "bias w2·b1 + b2 dashed on top: they coincide unless relu or tanh sits between the layers.")
-    return KnobFigure(STACK_KNOBS, legible_draw(draw_stacked), stacked_frame, alt=alt, figsize=(9.5, 4.0))
+    return KnobFigure(STACK_KNOBS, draw_stacked, stacked_frame, alt=alt, figsize=(9.5, 4.0))
 
 
 # ----------------------------------------------------------------- explorer ---
@@ -202,7 +202,7 @@ def activation_explorer():
     alt = ("Top panel: the chosen activation function applied to w·x + b, with the plain function "
            "dashed for comparison; bottom panel: its slope. A side box gives the formula, the range "
            "and the derivative.")
-    return KnobFigure(EXPLORE_KNOBS, legible_draw(draw_explorer), explorer_frame, alt=alt, figsize=(9.5, 4.8))
+    return KnobFigure(EXPLORE_KNOBS, draw_explorer, explorer_frame, alt=alt, figsize=(9.5, 4.8))
 
 
 @legible_axes
@@ -314,7 +314,7 @@ def vanishing_gradient():
     alt = ("Left: the slopes of sigmoid, tanh and relu against z, with a marker at the chosen z. "
            "Right, on a log scale: the product of those slopes through 1 to depth layers; the "
            "sigmoid's falls at least as fast as 0.25 to the power depth.")
-    return KnobFigure(VANISH_KNOBS, legible_draw(draw_vanishing), vanishing_frame, alt=alt, figsize=(10.3, 5.4))
+    return KnobFigure(VANISH_KNOBS, draw_vanishing, vanishing_frame, alt=alt, figsize=(10.3, 5.4))
 
 
 @lru_cache(maxsize=8)
@@ -411,7 +411,7 @@ def softmax_bars():
     """Knobs z1, z2, z3 and temperature T: three scores become three probabilities that sum to 1."""
     alt = ("Left: three raw scores as bars that can be negative. Right: their softmax probabilities "
            "as bars between 0 and 1, with a box showing the numbers and their sum, always 1.")
-    return KnobFigure(SOFTMAX_KNOBS, legible_draw(draw_softmax), softmax_frame, alt=alt, figsize=(10, 3.8))
+    return KnobFigure(SOFTMAX_KNOBS, draw_softmax, softmax_frame, alt=alt, figsize=(10, 3.8))
 
 
 # -------------------------------------------------------------- hidden bump ---
@@ -501,5 +501,5 @@ def hidden_bump(X=None, y=None):
     alt = ("Points in the shape of a bump, the best straight line through them, and the output of a "
            "network with two hidden units (thick) with each unit's share faint; a box shows the "
            "network's equation and its mean squared error.")
-    return KnobFigure(BUMP_KNOBS, legible_draw(partial(draw_bump, X=X, y=y)), partial(bump_frame, X, y), alt=alt,
+    return KnobFigure(BUMP_KNOBS, partial(draw_bump, X=X, y=y), partial(bump_frame, X, y), alt=alt,
                       figsize=(10, 4.2))

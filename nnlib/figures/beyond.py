@@ -16,7 +16,7 @@ from matplotlib.patches import Polygon, Rectangle
 from .. import activations, datasets
 from .._validate import as_float_array, choose
 from ..knobs import Choice, KnobFigure, Slider
-from ..plotting import COLORS, number, readout, style_axes, surface_colormap, legible_draw
+from ..plotting import COLORS, number, readout, style_axes, surface_colormap
 
 __all__ = ["convolution", "recurrence", "attention"]
 
@@ -121,7 +121,7 @@ def convolution():
     alt = ("Left: a blocky handwritten 0 with a small red square marking a 3×3 window. Middle: "
            "the 3×3 kernel with its nine weights written in. Right: the feature map the kernel "
            "produces, orange where the response is positive and blue where it is negative.")
-    return KnobFigure(CONV_KNOBS, legible_draw(draw_convolution), convolution_frame, alt=alt, figsize=(9.6, 3.6))
+    return KnobFigure(CONV_KNOBS, draw_convolution, convolution_frame, alt=alt, figsize=(9.6, 3.6))
 
 
 # ------------------------------------------------------------------ recurrence
@@ -236,7 +236,7 @@ def recurrence():
     alt = ("Left: the hidden state h plotted over 30 steps after a blip of input, with red "
            "triangles where it runs off the chart. Right: the size of h on a log scale, a "
            "straight line falling when memory fades and rising when it explodes.")
-    return KnobFigure(REC_KNOBS, legible_draw(draw_recurrence), recurrence_frame, alt=alt, figsize=(9.6, 3.9))
+    return KnobFigure(REC_KNOBS, draw_recurrence, recurrence_frame, alt=alt, figsize=(9.6, 3.9))
 
 
 # ------------------------------------------------------------------ attention
@@ -337,4 +337,4 @@ def attention():
     alt = ("Left: five coloured key arrows from the origin, a black query arrow set by the knobs "
            "and a red star at the weighted average of the key points. Right: one bar per key "
            "showing its attention weight, with its score above.")
-    return KnobFigure(ATT_KNOBS, legible_draw(draw_attention), attention_frame, alt=alt, figsize=(9.6, 4.3))
+    return KnobFigure(ATT_KNOBS, draw_attention, attention_frame, alt=alt, figsize=(9.6, 4.3))

@@ -13,7 +13,7 @@ from matplotlib.patches import FancyArrowPatch
 from .. import activations, datasets, layers, losses, train
 from .._validate import as_float_array, positive_number
 from ..knobs import Choice, KnobFigure, Slider
-from ..plotting import COLORS, number, readout, style_axes, legible_draw
+from ..plotting import COLORS, number, readout, style_axes
 from .loss import best_line, centred_readout, draw_landscape, landscape
 
 __all__ = ["slope_of_the_loss", "neuron_graph", "descent_path", "epochs_and_batches"]
@@ -184,7 +184,7 @@ def slope_of_the_loss(X=None, y=None):
            "with the bias held, on the right as a function of b with w held. Each shows the tangent "
            "line at the current knob, a dashed triangle for a nudge of size h and its rise, and a box "
            "comparing the ratio of the loss change to the nudge with the derivative.")
-    return KnobFigure(SLOPE_KNOBS, legible_draw(partial(draw_slope, X=X, y=y)), partial(slope_frame, X, y),
+    return KnobFigure(SLOPE_KNOBS, partial(draw_slope, X=X, y=y), partial(slope_frame, X, y),
                       alt=alt, figsize=(9.6, 4.1))
 
 
@@ -298,7 +298,7 @@ def neuron_graph():
            "feeds a = σ(z), which with the target y = 1 feeds the loss L = (a − y)². Above each node its "
            "value in blue, below it the gradient of the loss in orange, on the arrows the local "
            "derivatives, and at the bottom the chain-rule products for ∂L/∂w and ∂L/∂b.")
-    return KnobFigure(NEURON_KNOBS, legible_draw(draw_neuron), neuron_frame, alt=alt, figsize=(9.6, 4.5))
+    return KnobFigure(NEURON_KNOBS, draw_neuron, neuron_frame, alt=alt, figsize=(9.6, 4.5))
 
 
 # ------------------------------------------------------- gradient descent ---
@@ -372,7 +372,7 @@ def descent_path():
            "takes from a fixed start, one dot per step, and a star at the lowest point. Right: the loss "
            "after each step on a log scale. A box names how this learning rate behaves (too small, "
            "about right, zig-zagging or diverging) and a warning appears when the loss grows.")
-    return KnobFigure(DESCENT_KNOBS, legible_draw(draw_descent), descent_frame, alt=alt, figsize=(9.6, 4.2))
+    return KnobFigure(DESCENT_KNOBS, draw_descent, descent_frame, alt=alt, figsize=(9.6, 4.2))
 
 
 # --------------------------------------------------------- epochs and batches ---
@@ -452,4 +452,4 @@ def epochs_and_batches():
            "for the chosen batch size. Right: the mean loss of every epoch as recorded by nnlib's fit, "
            "for batch sizes 1, 4 and 12 (the chosen one highlighted), on a log scale; smaller batches "
            "make more updates per epoch and fall faster but more raggedly.")
-    return KnobFigure(BATCH_KNOBS, legible_draw(draw_batches), batch_frame, alt=alt, figsize=(9.6, 4.2))
+    return KnobFigure(BATCH_KNOBS, draw_batches, batch_frame, alt=alt, figsize=(9.6, 4.2))

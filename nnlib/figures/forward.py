@@ -18,7 +18,6 @@ from ..knobs import KnobFigure, Slider
 from ..layers import Activation, Dense, Sequential
 from ..plotting import (
     legible_axes,
-    legible_draw,
     CLASS_COLORS, COLORS, draw_network, draw_surface, grid_points, network_style, number,
     readout, scatter_classes, style_axes)
 
@@ -103,7 +102,7 @@ def forward_pass():
            "joined to every node of the next layer. Edge colour and thickness show each weight "
            "(blue positive, dashed vermillion negative); node fill and the number inside show its "
            "value for the current input. Below, the vectors z, h and the output ŷ.")
-    return KnobFigure(SMALL_KNOBS, legible_draw(draw_small), small_frame, alt=alt, figsize=(7.0, 5.6))
+    return KnobFigure(SMALL_KNOBS, draw_small, small_frame, alt=alt, figsize=(7.0, 5.6))
 
 
 # ---------------------------------------------------------------- house prices
@@ -182,7 +181,7 @@ def house_network():
            "house, luxury location and big and well placed, and one output, the price. Edge colour "
            "and thickness show the weights, node fill and numbers show the values for the house set "
            "by the knobs, and a box gives the predicted price in thousands.")
-    return KnobFigure(HOUSE_KNOBS, legible_draw(draw_house), house_frame, alt=alt, figsize=(7.0, 5.8))
+    return KnobFigure(HOUSE_KNOBS, draw_house, house_frame, alt=alt, figsize=(7.0, 5.8))
 
 
 # ---------------------------------------------------------------- XOR by hand
@@ -269,7 +268,7 @@ def xor_by_hand(X=None, y=None):
     alt = ("Heat map over the plane of a small network's chance that a point is class 1 (orange) "
            "or class 0 (blue), with the four clouds of XOR points on top and two dashed lines where "
            "each hidden unit switches; a box gives the accuracy on the points.")
-    return KnobFigure(XOR_KNOBS, legible_draw(partial(draw_xor, X=X, y=y)), partial(xor_frame, X, y),
+    return KnobFigure(XOR_KNOBS, partial(draw_xor, X=X, y=y), partial(xor_frame, X, y),
                       alt=alt, figsize=(7.0, 4.2))
 
 
@@ -363,7 +362,7 @@ def digit_probabilities():
     alt = ("Left, a handwritten digit as a 28 by 28 grey picture; right, ten bars giving the "
            "probability the network assigns to each digit 0 to 9, the bar of the true digit in "
            "orange, and a box with the true digit and the network's answer.")
-    return KnobFigure(knobs, legible_draw(draw_digits), digit_frame, alt=alt, figsize=(7.0, 3.6))
+    return KnobFigure(knobs, draw_digits, digit_frame, alt=alt, figsize=(7.0, 3.6))
 
 
 # ---------------------------------------------------------------- static figures

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import datasets, losses
 from ..knobs import KnobFigure, Slider
-from ..plotting import COLORS, number, readout, signed, style_axes, legible_draw, legible_axes
+from ..plotting import COLORS, number, readout, signed, style_axes, legible_axes
 
 __all__ = ["line_fit"]
 
@@ -61,7 +61,7 @@ def line_fit(X=None, y=None):
         X, y = datasets.line_points()
     alt = ("Scatter plot of noisy points with a straight line set by the weight w and bias b; "
            "dotted lines show each point's error and a box shows the equation and the mean squared error.")
-    return KnobFigure(KNOBS, legible_draw(partial(draw_fit, X=X, y=y)), partial(fit_frame, X, y), alt=alt)
+    return KnobFigure(KNOBS, partial(draw_fit, X=X, y=y), partial(fit_frame, X, y), alt=alt)
 
 
 @legible_axes

@@ -10,7 +10,7 @@ from matplotlib.colors import LogNorm
 
 from .. import activations, datasets, losses
 from ..knobs import Choice, KnobFigure, Slider
-from ..plotting import CLASS_COLORS, COLORS, number, readout, style_axes, legible_draw, legible_axes
+from ..plotting import CLASS_COLORS, COLORS, number, readout, style_axes, legible_axes
 from . import line
 
 __all__ = ["squared_error_curve", "binary_cross_entropy_curve", "softmax_cross_entropy_bars",
@@ -79,7 +79,7 @@ def squared_error_curve():
     alt = ("Three curves over the prediction: the signed error (a straight line crossing zero), the "
            "absolute error (a V) and the squared error (a parabola), all with their lowest point at the "
            "target; dots mark the current prediction and a box gives the three values.")
-    return KnobFigure(SQUARED_KNOBS, legible_draw(draw_squared), squared_frame, alt=alt, figsize=(7.0, 4.2))
+    return KnobFigure(SQUARED_KNOBS, draw_squared, squared_frame, alt=alt, figsize=(7.0, 4.2))
 
 
 @legible_axes
@@ -204,7 +204,7 @@ def binary_cross_entropy_curve():
            "probability p, which is −ln p when the true class is 1 and −ln(1 − p) when it is 0; "
            "right: the same loss as a function of the score z before the sigmoid. A dot marks the "
            "current prediction on both curves and boxes give the two equal values.")
-    return KnobFigure(BCE_KNOBS, legible_draw(draw_bce), bce_frame, alt=alt, figsize=(9.0, 3.9))
+    return KnobFigure(BCE_KNOBS, draw_bce, bce_frame, alt=alt, figsize=(9.0, 3.9))
 
 
 # ------------------------------------------------- softmax cross-entropy ---
@@ -280,7 +280,7 @@ def softmax_cross_entropy_bars():
            "bird, with the true class, cat, outlined and tagged. Right: the cross-entropy −ln p(cat) "
            "as a curve over the cat score, falling towards zero as that score rises, with a "
            "dot at the current score and a box with the values.")
-    return KnobFigure(SOFTMAX_KNOBS, legible_draw(draw_softmax), softmax_frame, alt=alt, figsize=(9.0, 3.9))
+    return KnobFigure(SOFTMAX_KNOBS, draw_softmax, softmax_frame, alt=alt, figsize=(9.0, 3.9))
 
 
 # ---------------------------------------------------- the loss landscape ---
@@ -399,7 +399,7 @@ def be_the_optimizer(X=None, y=None):
            "a contour map of the mean squared error over every weight and bias, a valley of light "
            "colours, with a dot at the current knobs; asking for the minimum adds a star at the "
            "lowest point, the best line (dashed) and how far above it the current error is.")
-    return KnobFigure(OPTIMIZER_KNOBS, legible_draw(partial(draw_optimizer, X=X, y=y)), partial(optimizer_frame, X, y),
+    return KnobFigure(OPTIMIZER_KNOBS, partial(draw_optimizer, X=X, y=y), partial(optimizer_frame, X, y),
                       alt=alt, figsize=(9.6, 4.2))
 
 
@@ -466,4 +466,4 @@ def mse_vs_cross_entropy():
            "Right: how hard each loss pushes the score before the sigmoid, −∂L/∂z: for cross-entropy "
            "it is 1 − p, largest when the prediction is worst, while for the squared error it fades "
            "to zero near p = 0. Markers show the current p and a box gives the numbers.")
-    return KnobFigure(CE_VS_MSE_KNOBS, legible_draw(draw_ce_vs_mse), ce_vs_mse_frame, alt=alt, figsize=(9.6, 4.0))
+    return KnobFigure(CE_VS_MSE_KNOBS, draw_ce_vs_mse, ce_vs_mse_frame, alt=alt, figsize=(9.6, 4.0))

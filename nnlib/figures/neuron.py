@@ -19,7 +19,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch, P
 from .. import datasets, perceptron
 from ..knobs import Choice, KnobFigure, Slider
 from ..layers import Neuron
-from ..plotting import CLASS_COLORS, CLASS_MARKERS, COLORS, number, readout, signed, style_axes, legible_draw, legible_axes
+from ..plotting import CLASS_COLORS, CLASS_MARKERS, COLORS, number, readout, signed, style_axes, legible_axes
 
 __all__ = ["walk_decision", "decision_boundary", "perceptron_learning"]
 
@@ -310,7 +310,7 @@ def walk_decision():
            "plus the bias gives z, and a step turns it into walk or stay in. Below: a table of all "
            "eight yes/no situations with z and the decision for each, the current situation "
            "highlighted, and how often flipping each input changes the decision.")
-    return KnobFigure(WALK_KNOBS, legible_draw(draw_walk), walk_frame, alt=alt, figsize=(8.8, 5.6),
+    return KnobFigure(WALK_KNOBS, draw_walk, walk_frame, alt=alt, figsize=(8.8, 5.6),
                       fixed=WALK_FIXED)
 
 
@@ -431,7 +431,7 @@ def decision_boundary(X=None, y=None):
            "cut by a straight line where the neuron's weighted sum is zero. The side where the "
            "neuron outputs 1 is shaded orange, the other blue; an arrow shows the weight vector, "
            "misclassified points are ringed, and a box gives the equation and the error count.")
-    return KnobFigure(BOUNDARY_KNOBS, legible_draw(partial(draw_boundary, X=X, y=y)), partial(boundary_frame, X, y),
+    return KnobFigure(BOUNDARY_KNOBS, partial(draw_boundary, X=X, y=y), partial(boundary_frame, X, y),
                       alt=alt, figsize=(7.2, 4.4))
 
 
@@ -547,4 +547,4 @@ def perceptron_learning():
            "last update is circled and the previous boundary dashed. Beside it, a plot of how many "
            "points are misclassified after each update, what the last update did, and whether the "
            "rule has settled; for XOR it never does.")
-    return KnobFigure(LEARNING_KNOBS, legible_draw(draw_learning), learning_frame, alt=alt, figsize=(7.2, 5.8))
+    return KnobFigure(LEARNING_KNOBS, draw_learning, learning_frame, alt=alt, figsize=(7.2, 5.8))

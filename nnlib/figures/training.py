@@ -29,7 +29,6 @@ from ..knobs import Choice, KnobFigure, Slider
 from ..layers import Sequential
 from ..plotting import (
     legible_axes,
-    legible_draw,
     CLASS_COLORS, CLASS_MARKERS, COLORS, draw_surface, grid_points, readout, scatter_classes,
     style_axes)
 from ..train import accuracy, fit
@@ -285,7 +284,7 @@ def train_network():
     alt = ("Left: a square map coloured from blue (class 0) to orange (class 1) by the trained "
            "network's probability, with the data points on top. Right: the training loss against "
            "epochs on a log scale, with the current epoch marked.")
-    return KnobFigure(KNOBS, legible_draw(draw_training), training_frame, alt=alt, figsize=(9.6, 4.2),
+    return KnobFigure(KNOBS, draw_training, training_frame, alt=alt, figsize=(9.6, 4.2),
                       prefetch=train_neighbours)
 
 
@@ -364,7 +363,7 @@ def hidden_units():
     alt = ("Eight small square maps, one per hidden unit of the chosen layer, each coloured blue "
            "where the unit outputs −1 and orange where it outputs +1; beside them the network's "
            "output map with the data points.")
-    return KnobFigure(UNIT_KNOBS, legible_draw(draw_units), units_frame, alt=alt, figsize=(9.6, 4.0))
+    return KnobFigure(UNIT_KNOBS, draw_units, units_frame, alt=alt, figsize=(9.6, 4.0))
 
 
 # ------------------------------------------------------------------ figure 3: too small, too big
@@ -467,7 +466,7 @@ def too_small_too_big():
     alt = ("Left: the network's probability map over noisy moon-shaped data, training points "
            "filled and new validation points hollow. Right: training loss and validation loss "
            "against epochs on a log scale, the lowest validation loss marked.")
-    return KnobFigure(FIT_KNOBS, legible_draw(draw_fitting), fitting_frame, alt=alt, figsize=(9.6, 4.2))
+    return KnobFigure(FIT_KNOBS, draw_fitting, fitting_frame, alt=alt, figsize=(9.6, 4.2))
 
 
 # ------------------------------------------------------------------ static figures
