@@ -113,17 +113,19 @@ class GlossaryAndCitationLinks(SphinxPostTransform):
     default_priority = 8          # before MyST's resolver (9), which would warn about the fragment
 
     def run(self, **kwargs):
+        ids = {GLOSSARY: None, REFERENCES: None}       # looked up once per page, when first needed
         for node in list(self.document.findall(nodes.Element)):
             if not (node.tagname == "pending_xref" and node.get("refdomain") == "doc"
                     and node.get("reftype") == "myst" and node.get("reftargetid")):
                 continue
             target, fragment = node["reftarget"], node["reftargetid"]
-            if target == GLOSSARY:
-                known, kind, classes = _glossary_ids(self.env), "glossary term", ["std", "std-term"]
-            elif target == REFERENCES:
-                known, kind, classes = _citation_ids(self.env), "bibliography entry", ["cite"]
-            else:
+            if target not in ids:
                 continue
+            if ids[target] is None:
+                ids[target] = (_glossary_ids if target == GLOSSARY else _citation_ids)(self.env)
+            known = ids[target]
+            kind, classes = (("glossary term", ["std", "std-term"]) if target == GLOSSARY
+                             else ("bibliography entry", ["cite"]))
             if fragment not in known:
                 logger.warning(f"link to {target}#{fragment}: no {kind} has that anchor "
                                f"(known: {', '.join(sorted(known)[:8])}, ...)", location=node)
