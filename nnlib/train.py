@@ -123,6 +123,9 @@ def _divergence(loss, epoch, what="loss"):
 
 def _record(history, epoch, train_loss, val_loss):
     """Append the epoch's losses to history, or mark it diverged."""
+    if val_loss is None and train_loss <= DIVERGENCE_LIMIT:   # the usual epoch, at once (False for NaN)
+        history.loss.append(float(train_loss))
+        return
     history.message = (_divergence(train_loss, epoch)
                        or _divergence(val_loss, epoch, "validation loss"))
     history.diverged = bool(history.message)
@@ -209,10 +212,7 @@ def fit(model, X, y, *, loss="mse", lr=0.1, epochs=100, batch_size=None, momentu
         history = History()
         for epoch in range(1, epochs + 1):
             train_loss = _train_epoch(forward, backward, step, loss_fn, X, y, batch_size, rng)
-            if val is None and train_loss <= DIVERGENCE_LIMIT:
-                history.loss.append(float(train_loss))  # the usual case, without _record
-            else:
-                _record(history, epoch, train_loss, _validation_loss(model, loss_fn, val))
+            _record(history, epoch, train_loss, _validation_loss(model, loss_fn, val))
             if callback is not None:
                 with np.errstate(**callers_errstate):
                     callback(epoch, history)
