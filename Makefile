@@ -8,7 +8,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
-# Bake every knob figure's frames so the static pages redraw without a kernel (nnlib/bake.py);
+# Bake every knob figure's frames so the static pages redraw without a kernel (bake/);
 # `make book BAKE=0` builds faster, with knobs whose figures stay still in the HTML.
 BAKE   ?= 1
 # Small matrices: BLAS threads only add overhead on a 2-core machine (measured up to 7x slower).
@@ -39,14 +39,10 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
+# scripts/build_book.py says what a build does (execution cache, baking, the cost table).
 book: $(STAMP) $(NODE_STAMP)
-	$(PY) scripts/vendor.py
-	rm -rf _build/bake
-	# --all runs every chapter, so every figure is baked (or not, with BAKE=0) in this build.
-	NNLIB_BAKE=$(BAKE) NNLIB_BAKE_DIR=$(CURDIR)/_build/bake $(VENV)/bin/jupyter-book build . --all -W -n --keep-going
-	$(PY) -m nnlib.bake _build/bake _build/html   # frames, bytes and seconds baking added
+	$(PY) scripts/build_book.py $(if $(filter 0,$(BAKE)),--no-bake)
 	@$(PY) scripts/site_size.py _build/html
-	@echo "The book is built. Open: $(CURDIR)/_build/html/index.html"
 
 test: $(STAMP) $(NODE_STAMP) chromium
 	@start=$$(date +%s); status=0; \

@@ -1,24 +1,22 @@
 /* Turn the Knobs: the knob-figure player.
  *
- * A static page has no Python behind it, so a slider could move while its
- * figure stayed still. When the book is built, nnlib.bake records every frame
- * of every knob figure (see nnlib/bake.py) and stores the records next to the
- * figure's picture as <script type="application/json" class="knob-frames">.
- * This script finds those figures once the Jupyter widgets have rendered,
- * puts a <canvas> in place of the picture and, whenever a slider or a button
- * changes, draws the recorded frame for the new knob values:
+ * A static page has no Python behind it. When the book is built, the baker (bake/ in the
+ * repository) records the frames of every knob figure and puts, next to the figure's
+ * picture, a header: <script type="application/json" class="knob-frames">. The frames
+ * themselves are in chunks: the header carries the chunk of the figure's default setting,
+ * and the others are files of the site (frames/<id>/<n>.json), fetched the first time the
+ * reader needs one. This script finds those figures once the Jupyter widgets have rendered,
+ * puts a <canvas> in place of the picture and, whenever a control's value changes in its
+ * widget model, draws the recorded frame for the new setting:
  *
- *   background (one PNG of what never moves) + the frame's drawing operations.
+ *   background (one image of what never moves) + the frame's drawing operations.
  *
- * Operations (all in canvas pixels, y down), each an array:
- *   [0, style, pathData]           a path (SVG path data), filled and/or stroked
- *   [1, style, shape, [x, y, ...]] one shape stamped at many places (tenths of px)
- *   [2, style, [g, dx, dy, ...]]   glyph bitmaps from the atlas, pen moved by dx, dy
- *   [3, style, picture, matrix, smooth, alpha]   a picture (from a sheet) under a matrix
- * A style is [fill, stroke, width, dashes, cap, join, clip, hatch].
+ * What a header, a chunk and an operation hold is the frames contract: bake/FRAMES.md,
+ * with its machine-readable part in _static/frames-contract.json, which this script reads
+ * first. A header of another version is not played: the picture stays as it is.
  *
- * No dependencies, no network. window.__knobTimings collects the time from
- * each input event to the finished redraw, for the book's latency test.
+ * No dependencies, no other host. window.__knobTimings collects the time from each input
+ * event to the finished redraw, for the book's latency test.
  */
 (function () {
   "use strict";
@@ -26,8 +24,6 @@
   var timings = (window.__knobTimings = window.__knobTimings || []);
   var players = (window.__knobPlayers = window.__knobPlayers || []);
   var lastInput = 0;   // timeStamp of the latest input event not yet answered by a redraw
-  var CAPS = { b: "butt", r: "round", p: "square" };
-  var JOINS = { m: "miter", r: "round", b: "bevel" };
 
   var dragging = false;   // a pointer went down on a knob figure's control and is still down
   function noteInput(event) {
@@ -40,76 +36,29 @@
     document.addEventListener(type, noteInput, true);
   });
 
+  // Site paths are relative to the site's root, which Sphinx names on <html data-content_root>.
+  function siteUrl(path) {
+    return new URL((document.documentElement.dataset.content_root || "") + path, document.baseURI).href;
+  }
+
+  var contract = fetch(siteUrl("_static/frames-contract.json")).then(function (response) {
+    if (!response.ok) throw new Error("frames contract: HTTP " + response.status);
+    return response.json();
+  });
+
   function loadImage(url) {
     var image = new Image();
     image.src = url;
     return image.decode().then(function () { return image; });
   }
 
-  /* ------------------------------------------------------------ controls */
+  /* ------------------------------------------------------------ a chunk of frames */
 
-  // The control of each knob: the box holds the picture, then one control per knob, in order.
-  function findControls(box, knobs) {
-    var found = [];
-    var children = Array.prototype.slice.call(box.children, 1);
-    for (var i = 0; i < knobs.length; i++) {
-      var control = children[i];
-      if (!control) return null;
-      var handle = control.querySelector(".noUi-handle");
-      var buttons = control.querySelectorAll("button");
-      if (knobs[i].kind === "slider" && !handle) return null;
-      if (knobs[i].kind === "choice" && buttons.length < knobs[i].values.length) return null;
-      found.push({ element: control, handle: handle, buttons: buttons, knob: knobs[i] });
-    }
-    return found;
-  }
-
-  function readValue(control) {
-    var knob = control.knob;
-    if (knob.kind === "slider") {
-      // the readout, as the reader sees it (aria-valuenow keeps only one decimal)
-      var readout = control.element.querySelector(".widget-readout");
-      var text = readout ? readout.textContent : control.handle.getAttribute("aria-valuetext");
-      return parseFloat(String(text).replace("\u2212", "-"));
-    }
-    for (var i = 0; i < control.buttons.length; i++) {
-      var button = control.buttons[i];
-      if (button.classList.contains("mod-active") || button.getAttribute("aria-pressed") === "true") {
-        return button.textContent.trim();
-      }
-    }
-    return knob.values[0];
-  }
-
-  function indexOf(knob, value) {
-    if (knob.kind === "choice") return Math.max(0, knob.values.indexOf(value));
-    var values = knob.values;
-    var i = Math.round((value - values[0]) / knob.step);
-    return Math.min(values.length - 1, Math.max(0, isFinite(i) ? i : 0));
-  }
-
-  // Sliders get the knob's name ("w (weight)") as their accessible name, button rows a group name.
-  function label(control) {
-    var name = control.knob.label;
-    if (control.handle && !control.handle.getAttribute("aria-label")) {
-      control.handle.setAttribute("aria-label", name);
-    }
-    if (control.knob.kind === "choice") {
-      var group = control.buttons[0].parentElement;
-      if (!group.getAttribute("role")) group.setAttribute("role", "group");
-      if (!group.getAttribute("aria-label")) group.setAttribute("aria-label", name);
-    }
-  }
-
-  /* ------------------------------------------------------------ drawing */
-
-  function Player(box, data, picture, controls) {
-    this.box = box;
+  // A chunk holds its own tables (styles, clips, shapes, glyph atlas, pictures, ops) and the
+  // list of ops of each of its frames. ready: resolves once its images are decoded.
+  function Chunk(data) {
+    var self = this;
     this.data = data;
-    this.picture = picture;
-    this.controls = controls;
-    this.frame = -1;
-    this.wanted = -1;
     this.paths = new Array(data.ops.length);
     this.shapes = data.shapes.map(function (d) { return new Path2D(d); });
     this.clips = data.clips.map(function (parts) {
@@ -117,51 +66,122 @@
     });
     this.tinted = {};
     this.patterns = {};
+    var loads = data.sheets.map(loadImage);
+    if (data.atlas) loads.push(loadImage(data.atlas));
+    this.ready = Promise.all(loads).then(function (images) {
+      self.sheets = images.slice(0, data.sheets.length);
+      self.atlas = data.atlas ? images[images.length - 1] : null;
+      return self;
+    });
+  }
+
+  /* ------------------------------------------------------------ drawing */
+
+  function Player(box, header, picture, models, elements, rules) {
+    this.box = box;
+    this.header = header;
+    this.picture = picture;
+    this.models = models;          // one widget model per knob, in the header's order
+    this.rules = rules;            // the frames contract
+    this.frame = -1;
+    this.wanted = -1;
+    this.chunks = {};              // chunk number -> Promise of a ready Chunk
+    this.ready = {};               // chunk number -> ready Chunk
+    this.ctx = null;
 
     var canvas = (this.canvas = document.createElement("canvas"));
-    canvas.width = data.width;
-    canvas.height = data.height;
+    canvas.width = header.width;
+    canvas.height = header.height;
     canvas.className = "knob-figure knob-canvas";
     canvas.setAttribute("role", "img");
-    canvas.setAttribute("aria-label", picture.getAttribute("alt") || data.alt);
+    canvas.setAttribute("aria-label", picture.getAttribute("alt") || header.alt);
     canvas.style.cssText = picture.style.cssText;
     canvas.style.display = "none";
-    canvas.dataset.figure = data.id;
+    canvas.dataset.figure = header.id;
     picture.insertAdjacentElement("afterend", canvas);
     this.ctx = canvas.getContext("2d");
 
     var self = this;
-    var loads = [loadImage(data.background)].concat(data.sheets.map(loadImage));
-    if (data.atlas) loads.push(loadImage(data.atlas));
-    this.ready = Promise.all(loads).then(function (images) {
-      self.background = images[0];
-      self.sheets = images.slice(1, 1 + data.sheets.length);
-      self.atlas = data.atlas ? images[images.length - 1] : null;
-      if (self.wanted !== self.initial) self.show(self.wanted);   // a knob moved while loading
-    });
-    controls.forEach(function (control) {
-      label(control);
-      new MutationObserver(function () { self.update(); }).observe(control.element, {
-        subtree: true, attributes: true, characterData: true, childList: true,
-        attributeFilter: ["aria-valuenow", "class", "aria-pressed"],
+    Object.keys(header.chunks.inline).forEach(function (n) {
+      self.chunks[n] = new Chunk(header.chunks.inline[n]).ready.then(function (chunk) {
+        return (self.ready[n] = chunk);
       });
+    });
+    this.background = null;
+    this.loaded = loadImage(header.background).then(function (image) {
+      self.background = image;
+      if (self.wanted !== self.initial) self.update(true);   // a knob moved while loading
+    });
+    elements.forEach(function (element, i) { label(element, header.knobs[i]); });
+    models.forEach(function (model) {
+      model.on("change:index", function () { self.update(false); });
     });
     this.initial = this.wanted = this.current();   // the picture shows it until a knob moves
   }
 
+  // The frame of the controls' setting: each control's index on its knob's baked values,
+  // combined in the contract's grid order (row-major, the last knob fastest).
   Player.prototype.current = function () {
-    var index = 0;
-    this.controls.forEach(function (control) {
-      index = index * control.knob.values.length + indexOf(control.knob, readValue(control));
-    });
-    return index;
+    var frame = 0, knobs = this.header.knobs;
+    for (var i = 0; i < knobs.length; i++) {
+      var count = knobs[i].values.length;
+      var index = this.models[i].get("index");
+      index = Math.min(count - 1, Math.max(0, typeof index === "number" ? index : 0));
+      frame = frame * count + index;
+    }
+    return frame;
   };
 
-  Player.prototype.update = function () {
+  Player.prototype.chunkOf = function (frame) {
+    var starts = this.header.chunks.starts, low = 0, high = starts.length - 1;
+    while (low < high) {                 // the last chunk starting at or before the frame
+      var middle = (low + high + 1) >> 1;
+      if (starts[middle] <= frame) low = middle; else high = middle - 1;
+    }
+    return low;
+  };
+
+  Player.prototype.load = function (n) {
+    var self = this;
+    if (!this.chunks[n]) {
+      var url = siteUrl(this.rules.chunk_file.replace("{path}", this.header.chunks.path).replace("{chunk}", n));
+      this.chunks[n] = fetch(url).then(function (response) {
+        if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+        return response.json();
+      }).then(function (data) {
+        if (data.v !== self.rules.version || data.id !== self.header.id || data.chunk !== n) {
+          throw new Error(url + " is not chunk " + n + " of figure " + self.header.id);
+        }
+        return new Chunk(data).ready;
+      }).then(function (chunk) {
+        return (self.ready[n] = chunk);
+      });
+      this.chunks[n].catch(function (error) {
+        delete self.chunks[n];           // try again on the next move
+        self.box.classList.remove("knob-loading");
+        console.error("knob figure " + self.header.id + ": " + error.message);
+      });
+    }
+    return this.chunks[n];
+  };
+
+  Player.prototype.update = function (force) {
     var frame = this.current();
-    if (frame === this.wanted) return;
+    if (frame === this.wanted && !force) return;
     this.wanted = frame;
-    if (this.background) this.show(frame);
+    if (!this.background) return;
+    var n = this.chunkOf(frame), self = this;
+    if (this.ready[n]) {
+      this.show(frame);
+      return;
+    }
+    this.box.classList.add("knob-loading");    // the last picture stays until the chunk is here
+    this.load(n).then(function () {
+      if (self.chunkOf(self.wanted) === n) {
+        self.box.classList.remove("knob-loading");
+        self.show(self.wanted);
+      }
+    });
   };
 
   Player.prototype.show = function (frame) {
@@ -171,54 +191,54 @@
       this.picture.style.display = "none";
     }
     if (lastInput) {
-      timings.push({ figure: this.data.id, frame: frame, ms: performance.now() - lastInput });
+      timings.push({ figure: this.header.id, frame: frame, ms: performance.now() - lastInput });
       lastInput = 0;
     }
   };
 
   Player.prototype.draw = function (frame) {
-    var ctx = this.ctx;
+    var n = this.chunkOf(frame), chunk = this.ready[n], ctx = this.ctx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.globalAlpha = 1;
     ctx.drawImage(this.background, 0, 0);
-    var ops = this.data.frames[frame];
-    for (var i = 0; i < ops.length; i++) this.op(ops[i]);
+    var ops = chunk.data.frames[frame - this.header.chunks.starts[n]];
+    for (var i = 0; i < ops.length; i++) this.op(chunk, ops[i]);
     this.frame = frame;
     this.canvas.dataset.frame = String(frame);
   };
 
-  Player.prototype.op = function (index) {
-    var op = this.data.ops[index];
-    var style = this.data.styles[op[1]];
+  Player.prototype.op = function (chunk, index) {
+    var op = chunk.data.ops[index], kinds = this.rules.ops;
+    var style = chunk.data.styles[op[1]];
     var ctx = this.ctx;
     ctx.save();
-    this.clip(style[6]);
-    if (op[0] === 0) {
-      var path = this.paths[index] || (this.paths[index] = new Path2D(op[2]));
-      this.paint(path, style);
-    } else if (op[0] === 1) {
-      var shape = this.shapes[op[2]];
+    this.clip(chunk, style[6]);
+    if (op[0] === kinds.path) {
+      var path = chunk.paths[index] || (chunk.paths[index] = new Path2D(op[2]));
+      this.paint(chunk, path, style);
+    } else if (op[0] === kinds.stamp) {
+      var shape = chunk.shapes[op[2]];
       var at = op[3];
       for (var i = 0; i < at.length; i += 2) {
         ctx.setTransform(1, 0, 0, 1, at[i] / 10, at[i + 1] / 10);
-        this.paint(shape, style);
+        this.paint(chunk, shape, style);
       }
-    } else if (op[0] === 2) {
-      this.glyphs(op[2], style[0]);
-    } else if (op[0] === 3) {
-      var m = op[3], pic = this.data.pictures[op[2]];
+    } else if (op[0] === kinds.glyphs) {
+      this.glyphs(chunk, op[2], style[0]);
+    } else if (op[0] === kinds.picture) {
+      var m = op[3], pic = chunk.data.pictures[op[2]];
       ctx.globalAlpha = op[5];
       ctx.imageSmoothingEnabled = !!op[4];
       ctx.setTransform(m[0], m[1], m[2], m[3], m[4], m[5]);
-      ctx.drawImage(this.sheets[pic[0]], pic[1], pic[2], pic[3], pic[4], 0, 0, pic[3], pic[4]);
+      ctx.drawImage(chunk.sheets[pic[0]], pic[1], pic[2], pic[3], pic[4], 0, 0, pic[3], pic[4]);
     }
     ctx.restore();
   };
 
-  Player.prototype.clip = function (which) {
+  Player.prototype.clip = function (chunk, which) {
     if (which < 0) return;
     var ctx = this.ctx;
-    this.clips[which].forEach(function (part) {
+    chunk.clips[which].forEach(function (part) {
       if (part instanceof Path2D) {
         ctx.clip(part);
       } else {
@@ -229,21 +249,22 @@
     });
   };
 
-  Player.prototype.paint = function (path, style) {
+  // A style is [fill, stroke, width, dashes, cap, join, clip, hatch] (the contract's style_fields).
+  Player.prototype.paint = function (chunk, path, style) {
     var ctx = this.ctx;
     if (style[0]) {
       ctx.fillStyle = style[0];
       ctx.fill(path);
     }
     if (style[7] >= 0) {
-      ctx.fillStyle = this.pattern(style[7]);
+      ctx.fillStyle = this.pattern(chunk, style[7]);
       ctx.fill(path);
     }
     if (style[1]) {
       ctx.strokeStyle = style[1];
       ctx.lineWidth = style[2];
-      ctx.lineCap = CAPS[style[4]];
-      ctx.lineJoin = JOINS[style[5]];
+      ctx.lineCap = this.rules.caps[style[4]];
+      ctx.lineJoin = this.rules.joins[style[5]];
       ctx.miterLimit = 4;
       if (style[3]) {
         ctx.setLineDash(style[3].slice(1));
@@ -256,36 +277,36 @@
   };
 
   // A hatch: its tile (a picture in a sheet) repeated from the canvas origin, as Agg does.
-  Player.prototype.pattern = function (picture) {
-    if (!this.patterns[picture]) {
-      var pic = this.data.pictures[picture];
+  Player.prototype.pattern = function (chunk, picture) {
+    if (!chunk.patterns[picture]) {
+      var pic = chunk.data.pictures[picture];
       var tile = document.createElement("canvas");
       tile.width = pic[3];
       tile.height = pic[4];
-      tile.getContext("2d").drawImage(this.sheets[pic[0]], pic[1], pic[2], pic[3], pic[4],
+      tile.getContext("2d").drawImage(chunk.sheets[pic[0]], pic[1], pic[2], pic[3], pic[4],
                                       0, 0, pic[3], pic[4]);
-      this.patterns[picture] = this.ctx.createPattern(tile, "repeat");
+      chunk.patterns[picture] = this.ctx.createPattern(tile, "repeat");
     }
-    return this.patterns[picture];
+    return chunk.patterns[picture];
   };
 
   // Glyph coverage lives in the atlas's alpha; each text colour gets its own tinted copy.
-  Player.prototype.glyphs = function (placed, colour) {
+  Player.prototype.glyphs = function (chunk, placed, colour) {
     var rgba = /rgba\((\d+),(\d+),(\d+),([\d.]+)\)/.exec(colour);
     var solid = rgba ? "rgb(" + rgba[1] + "," + rgba[2] + "," + rgba[3] + ")" : colour;
-    var sheet = this.tinted[solid];
+    var sheet = chunk.tinted[solid];
     if (!sheet) {
-      sheet = this.tinted[solid] = document.createElement("canvas");
-      sheet.width = this.atlas.width;
-      sheet.height = this.atlas.height;
+      sheet = chunk.tinted[solid] = document.createElement("canvas");
+      sheet.width = chunk.atlas.width;
+      sheet.height = chunk.atlas.height;
       var c = sheet.getContext("2d");
-      c.drawImage(this.atlas, 0, 0);
+      c.drawImage(chunk.atlas, 0, 0);
       c.globalCompositeOperation = "source-in";
       c.fillStyle = solid;
       c.fillRect(0, 0, sheet.width, sheet.height);
     }
     var ctx = this.ctx;
-    var table = this.data.glyphs;
+    var table = chunk.data.glyphs;
     ctx.globalAlpha = rgba ? parseFloat(rgba[4]) : 1;
     var x = 0, y = 0;
     for (var i = 0; i < placed.length; i += 3) {
@@ -298,27 +319,53 @@
 
   /* ------------------------------------------------------------ finding figures */
 
-  function setup(box) {
+  // Button rows get a group name ("f (activation)"); slider handles are named by the widget bundle.
+  function label(element, knob) {
+    if (knob.kind !== "choice") return;
+    var button = element.querySelector("button");
+    var group = button && button.parentElement;
+    if (!group) return;
+    if (!group.getAttribute("role")) group.setAttribute("role", "group");
+    if (!group.getAttribute("aria-label")) group.setAttribute("aria-label", knob.label);
+  }
+
+  // The box's widget model, which the widget bundle keeps on the view's area.
+  function boxModel(box) {
+    for (var node = box; node; node = node.parentElement) {
+      if (node.widgetModel) return node.widgetModel;
+    }
+    return null;
+  }
+
+  function setup(box, rules) {
     if (box.__knobPlayer) return true;
     var script = box.querySelector("script.knob-frames");
     var picture = box.querySelector("img.knob-figure");
-    if (!script || !picture) return false;
-    var data = box.__knobData || (box.__knobData = JSON.parse(script.textContent));
-    var controls = findControls(box, data.knobs);
-    if (!controls) return false;
-    var player = (box.__knobPlayer = new Player(box, data, picture, controls));
+    var model = boxModel(box);
+    if (!script || !picture || !model) return false;
+    var header = box.__knobHeader || (box.__knobHeader = JSON.parse(script.textContent));
+    if (header.v !== rules.version) {
+      box.__knobPlayer = "refused";
+      console.warn("knob figure " + header.id + ": frames of version " + header.v +
+                   ", this player reads version " + rules.version + "; the picture stays still");
+      return true;
+    }
+    var children = model.get("children") || [];
+    var models = children.slice(1, 1 + header.knobs.length);
+    var elements = Array.prototype.slice.call(box.children, 1, 1 + header.knobs.length);
+    if (models.length < header.knobs.length || elements.length < header.knobs.length) return false;
+    var player = (box.__knobPlayer = new Player(box, header, picture, models, elements, rules));
     players.push(player);
     return true;
   }
 
-  var pending = false;
-  function scan() {
-    pending = false;
-    var boxes = document.querySelectorAll(".knob-figure-box");
-    for (var i = 0; i < boxes.length; i++) setup(boxes[i]);
-  }
-
-  function start() {
+  function start(rules) {
+    var pending = false;
+    function scan() {
+      pending = false;
+      var boxes = document.querySelectorAll(".knob-figure-box");
+      for (var i = 0; i < boxes.length; i++) setup(boxes[i], rules);
+    }
     scan();
     new MutationObserver(function () {
       if (!pending) {
@@ -328,6 +375,11 @@
     }).observe(document.body, { childList: true, subtree: true });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  function begin() {
+    contract.then(start, function (error) {
+      console.error("knob figures stay still: " + error.message);
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", begin);
+  else begin();
 })();

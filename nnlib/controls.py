@@ -1,12 +1,10 @@
 """ipywidgets wiring for a KnobFigure: one control per knob, the picture above.
 
 Thin on purpose: every control calls ``KnobFigure.set`` and the picture is replaced
-in place (never a new figure). Two pictures, one per place the widgets end up:
-
-- in a live kernel (JupyterLab, Binder, Colab) an ``ipywidgets.Image`` whose value is
-  the PNG bytes, sent as a binary buffer on the comm: no base64, no HTML to parse;
-- in the book build (``nnlib.bake`` enabled) an ``<img>`` with alt text in an HTML
-  widget, which is what the static page's player (``assets/knob-player.js``) replays.
+in place (never a new figure). The picture is an ``ipywidgets.Image`` whose value is
+the PNG bytes, sent as a binary buffer on the comm: no base64, no HTML to parse.
+(The published book shows other widgets in its place, made by the build, which
+replay frames baked at build time; this module knows nothing of them.)
 
 Moves are redrawn at the latest value: while a redraw runs, newer values that arrive
 replace older ones, so a held-down key never leaves a queue of stale pictures behind.
@@ -39,7 +37,7 @@ LABEL_CSS = """
 def slider_for(knob):
     """An ipywidgets slider labelled ``w (weight)``, updating while dragged."""
     cls = widgets.IntSlider if knob.integer else widgets.FloatSlider
-    extra = {} if knob.integer else {"readout_format": _format_for(knob)}
+    extra = {} if knob.integer else {"readout_format": readout_format(knob)}
     return cls(value=knob.default, min=knob.min, max=knob.max, step=knob.step,
                description=knob.label, continuous_update=True,
                style=LABEL_STYLE, layout=widgets.Layout(width=CONTROL_WIDTH), **extra)
@@ -51,7 +49,7 @@ def choice_for(knob):
                                  description=knob.label, style=LABEL_STYLE)
 
 
-def _format_for(knob):
+def readout_format(knob):
     """Readout format with the decimals the knob's numbers need (step 0.05 -> '.2f').
 
     Counts min, max and default as well as the step: a slider from 0.5 in steps of 2
@@ -65,10 +63,8 @@ def _format_for(knob):
     return f".{max(decimals(v) for v in (knob.min, knob.max, knob.default, knob.step))}f"
 
 
-def picture_for(knob_figure, static):
-    """The picture widget: an HTML <img> for the static page, else binary PNG bytes."""
-    if static:
-        return widgets.HTML(value=knob_figure.img_html())
+def picture_for(knob_figure):
+    """The picture widget: the PNG bytes as an Image, as wide as the figure at most."""
     width = int(knob_figure.figure.bbox.width)
     # (no tooltip: ipywidgets 8.1's ImageView fails to render with one; the alt text goes in
     # the box's note, see build)
@@ -82,20 +78,16 @@ def picture_for(knob_figure, static):
 class Controls:
     """The widgets of one KnobFigure: the picture and a control per knob."""
 
-    picture: widgets.DOMWidget
+    picture: widgets.Image
     controls: dict
     box: widgets.VBox
-    baked: str = ""          # the frames a static page replays (nnlib.bake), kept with the picture
     pending: dict = field(default_factory=dict)    # knob moves not drawn yet: {name: value}
     scheduled: bool = False
     prefetching: object = None                     # the background prefetch thread, if running
 
     def show(self, knob_figure):
         """Bring picture and controls up to date with the figure's values."""
-        if isinstance(self.picture, widgets.Image):
-            self.picture.value = knob_figure.png
-        else:
-            self.picture.value = knob_figure.img_html() + self.baked
+        self.picture.value = knob_figure.png
         for name, control in self.controls.items():
             if control.value != knob_figure.values[name]:
                 control.value = knob_figure.values[name]
@@ -144,25 +136,20 @@ def note_for(knob_figure):
                         layout=widgets.Layout(height="0px", margin="0px", overflow="hidden"))
 
 
-def build(knob_figure, static=False):
-    """Create the widgets for ``knob_figure`` and wire each control to ``set``.
-
-    static: True in the book build, where the picture must be an HTML <img> (see module doc).
-    """
-    picture = picture_for(knob_figure, static)
+def build(knob_figure):
+    """Create the widgets for ``knob_figure`` and wire each control to ``set``."""
+    picture = picture_for(knob_figure)
     controls = {}
     for name, knob in knob_figure.knobs.items():
         control = choice_for(knob) if isinstance(knob, Choice) else slider_for(knob)
         control.value = knob_figure.values[name]
         controls[name] = control
-    extra = [] if static else [note_for(knob_figure)]
-    box = widgets.VBox([picture, *controls.values(), *extra],
+    box = widgets.VBox([picture, *controls.values(), note_for(knob_figure)],
                        layout=widgets.Layout(align_items="flex-start"))
     box.add_class("knob-figure-box")
     wired = Controls(picture, controls, box)
     for name, control in controls.items():
         control.observe(lambda change, name=name: wired.request(knob_figure, name, change["new"]),
                         names="value")
-    if not static:                  # the book build computes every frame anyway (nnlib.bake)
-        wired.prefetch(knob_figure)
+    wired.prefetch(knob_figure)
     return wired

@@ -60,11 +60,29 @@ class Slider:
             raise ValueError(f"knob {self.name} must be between {self.min} and {self.max}, got {value}")
         return int(value) if self.integer else float(value)
 
-    def grid(self):
-        """Every value the slider can take, from min to max in steps: (S,)."""
-        count = int(round((self.max - self.min) / self.step)) + 1
-        values = self.min + self.step * np.arange(count)
+    @property
+    def count(self):
+        """How many values the slider can take: its grid's length."""
+        return int(round((self.max - self.min) / self.step)) + 1
+
+    def grid(self, every=1):
+        """The values the slider can take, min to max: (S,).
+
+        every: keep only every ``every``-th value, counted from the default both ways,
+        and the two ends (a coarser grid with the same range and the default on it).
+        """
+        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+            raise ValueError(f"every must be a whole number >= 1, got {every!r}")
+        steps = np.arange(self.count)
+        if every > 1:
+            home = self.index(self.default)
+            steps = steps[((steps - home) % every == 0) | (steps == 0) | (steps == self.count - 1)]
+        values = self.min + self.step * steps
         return values.astype(int) if self.integer else np.round(values, 10)
+
+    def index(self, value):
+        """Position of ``value`` on the full grid (the nearest step), e.g. for a frame number."""
+        return int(round((self.check(value) - self.min) / self.step))
 
 
 @dataclass(frozen=True)
@@ -89,8 +107,16 @@ class Choice:
             raise ValueError(f"knob {self.name} must be one of {list(self.options)}, got {value!r}")
         return value
 
-    def grid(self):
+    @property
+    def count(self):
+        return len(self.options)
+
+    def grid(self, every=1):
+        """Every option (a choice is never made coarser): a list."""
         return list(self.options)
+
+    def index(self, value):
+        return self.options.index(self.check(value))
 
 
 def apply_frame(artists, frame):
@@ -137,13 +163,18 @@ class KnobFigure:
     fixed: names of artists ``draw`` returns only so that they can be looked up
     (``k.artists[name]``) but that never move: they are drawn once into the cached
     background instead of on every move, and the frame must not name them.
+    settings: the knob settings the chapter's text names or asks the reader to try
+    (a list of ``{name: value}``, other knobs at their defaults). Each is checked to be
+    one the sliders can reach, so that wherever the figure is shown they can be set.
     """
 
-    def __init__(self, knobs, draw, frame, *, alt, figsize=(6.4, 4.0), dpi=100, prefetch=None, fixed=()):
+    def __init__(self, knobs, draw, frame, *, alt, figsize=(6.4, 4.0), dpi=100, prefetch=None, fixed=(),
+                 settings=()):
         if not alt:
             raise ValueError("alt must describe what the figure shows")
         self.fixed = frozenset(fixed)
         self.knobs = {knob.name: knob for knob in knobs}
+        self.settings = tuple(self._reachable(setting) for setting in settings)
         self.frame_fn = frame
         # The book's font sizes for every knob figure, in one place (nnlib.plotting.legible_draw);
         # kept for comparisons that rebuild the figure (benchmarks/).
@@ -156,10 +187,11 @@ class KnobFigure:
         unknown = self.fixed - set(self.artists)
         if unknown:
             raise ValueError(f"fixed names {sorted(unknown)} are not among the artists draw returned")
-        self._moving = sorted((a for n, a in self.artists.items() if n not in self.fixed),
-                              key=lambda a: a.get_zorder())
-        for artist in self._moving:
-            artist.set_animated(True)
+        # The moving artists by name, in the order they are drawn (by zorder, as Agg would).
+        self.moving = sorted((n for n in self.artists if n not in self.fixed),
+                             key=lambda n: self.artists[n].get_zorder())
+        for name in self.moving:
+            self.artists[name].set_animated(True)
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         self._widgets = None
@@ -170,12 +202,24 @@ class KnobFigure:
         knobs = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
         return f"KnobFigure({knobs})"
 
-    def checked(self, values):
+    def _reachable(self, setting):
+        """A declared setting, checked: known knobs, each value on its slider's grid."""
+        if not isinstance(setting, dict):
+            raise TypeError(f"a setting is a dict of knob values, got {type(setting).__name__}")
+        checked = self.checked(setting, start={})
+        for name, value in checked.items():
+            knob = self.knobs[name]
+            if isinstance(knob, Slider) and not np.isclose(knob.grid()[knob.index(value)], value):
+                raise ValueError(f"setting {setting}: {name} = {value} is between the steps of its slider "
+                                 f"({knob.min} to {knob.max} in steps of {knob.step})")
+        return checked
+
+    def checked(self, values, start=None):
         """Return the current values updated with ``values``, each checked."""
         unknown = set(values) - set(self.knobs)
         if unknown:
             raise ValueError(f"unknown knob(s) {sorted(unknown)}; this figure has {list(self.knobs)}")
-        merged = dict(self.values)
+        merged = dict(self.values if start is None else start)
         merged.update({name: self.knobs[name].check(v) for name, v in values.items()})
         return merged
 
@@ -196,9 +240,24 @@ class KnobFigure:
     def _render(self):
         """Restore the static background, draw the moving artists, encode PNG."""
         self.canvas.restore_region(self._background)
-        for artist in self._moving:
-            self.figure.draw_artist(artist)
+        for name in self.moving:
+            self.figure.draw_artist(self.artists[name])
         return encode_png(self.canvas)
+
+    def background(self):
+        """The picture without its moving artists: (H, W, 4) uint8 RGBA, a copy."""
+        self.canvas.restore_region(self._background)
+        pixels = np.asarray(self.canvas.buffer_rgba()).copy()
+        self._render()
+        return pixels
+
+    def picture_at(self, **values):
+        """The PNG bytes ``set(**values)`` would show, leaving the figure as it is."""
+        apply_frame(self.artists, self.frame_fn(**self.checked(values)))
+        png = self._render()
+        apply_frame(self.artists, self.frame)
+        self._render()
+        return png
 
     def img_html(self):
         """The current picture as an HTML <img> with its alt text."""
@@ -210,11 +269,8 @@ class KnobFigure:
     def widget(self):
         """The ipywidgets view: the picture above one control per knob."""
         if self._widgets is None:
-            from . import bake, controls  # ipywidgets is imported only when sliders are wanted
-            static = bake.enabled()       # the book build: store every frame for the static page
-            self._widgets = controls.build(self, static=static)
-            if static:
-                bake.bake_widgets(self, self._widgets)
+            from . import controls  # ipywidgets is imported only when sliders are wanted
+            self._widgets = controls.build(self)
         return self._widgets.box
 
     def _sync_widgets(self):

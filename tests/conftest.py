@@ -45,6 +45,8 @@ import pytest
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))      # the baker (bake/) lives beside nnlib, not inside it
 HTML = ROOT / "_build" / "html"
 BAKE_DIR = ROOT / "_build" / "bake"      # what the build's knob-figure baking reported
 BUILD_LOCK = ROOT / "_build" / ".book-build.lock"
@@ -119,19 +121,9 @@ def book_config():
 # ------------------------------------------------------------------ the book, built once per run
 
 def _build_book():
-    """scripts/vendor.py, then the strict build with baking.  Returns (exit code, log)."""
-    vendor = subprocess.run([sys.executable, str(ROOT / "scripts" / "vendor.py")],
-                            capture_output=True, text=True, cwd=ROOT, timeout=300)
-    if vendor.returncode != 0:
-        return vendor.returncode, vendor.stdout + vendor.stderr
-    jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
-    # NNLIB_BAKE: every knob figure bakes its frames for the static page (nnlib/bake.py);
-    # NNLIB_BAKE_DIR: where it reports, with live renders the browser tests compare against.
-    shutil.rmtree(BAKE_DIR, ignore_errors=True)
-    env = dict(os.environ, NNLIB_BAKE="1", NNLIB_BAKE_DIR=str(BAKE_DIR))
-    # --all: re-run every chapter, so every figure bakes afresh into the emptied BAKE_DIR.
-    run = subprocess.run([str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going"],
-                         capture_output=True, text=True, cwd=ROOT, timeout=2400, env=env)
+    """scripts/build_book.py, as `make book` runs it: vendor, strict build, baking.  Returns (exit code, log)."""
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_book.py")],
+                         capture_output=True, text=True, cwd=ROOT, timeout=2400)
     return run.returncode, run.stdout + run.stderr
 
 

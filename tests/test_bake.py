@@ -1,4 +1,4 @@
-"""Baking knob figures for the static page (nnlib.bake), checked in Python.
+"""Baking knob figures for the static page (the baker, bake/), checked in Python.
 
 The recorder is checked by replaying its operations through matplotlib's own
 Agg rasterizer (the same one the live kernel uses) and comparing with the live
@@ -6,6 +6,7 @@ picture: every registered figure, at its minimum, default, maximum and a random
 setting. The browser side is tests/test_baked_browser.py.
 """
 import base64
+import gzip
 import io
 import json
 import re
@@ -19,10 +20,13 @@ from matplotlib.path import Path
 from matplotlib.transforms import Bbox, IdentityTransform, TransformedPath
 from PIL import Image
 
+from bake import cache, contract, encode, grid, hook, page, payload, recorder, report, tables
+from bake.budget import Budget
+from bake.errors import BakeError
+from bake.figure import bake
 from knob_registry import factories
-from nnlib import bake
 from nnlib.figures import line
-from nnlib.knobs import Choice, KnobFigure, Slider
+from nnlib.knobs import Choice, KnobFigure, Slider, apply_frame
 
 FACTORIES = factories()
 IDS = [name for name, _ in FACTORIES]
@@ -42,7 +46,7 @@ CODE = {"M": Path.MOVETO, "m": Path.MOVETO, "l": Path.LINETO, "q": Path.CURVE3, 
 
 
 def parse_path(data):
-    """SVG path data written by bake.path_data -> (vertices (V, 2), codes (V,)) in canvas pixels."""
+    """SVG path data written by encode.path_data -> (vertices (V, 2), codes (V,)) in canvas pixels."""
     tokens = TOKEN.findall(data)
     vertices, codes = [], []
     here = start = np.zeros(2)
@@ -70,9 +74,11 @@ def decode_png(url):
     return np.array(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA"))
 
 
-def replay(payload, frame):
-    """Rasterize one baked frame with Agg (dpi 72, so one point is one pixel): (H, W, 3) uint8."""
-    width, height = payload["width"], payload["height"]
+def replay(header, payload, frame):
+    """Rasterize frame ``frame`` of chunk ``payload`` with Agg (dpi 72, so one point is one pixel),
+    over the header's background: (H, W, 3) uint8. Reads the operation codes from the contract."""
+    width, height = header["width"], header["height"]
+    kinds = contract.OPS
     agg = RendererAgg(width, height, 72)
     raw = agg._renderer
     alive = []
@@ -124,19 +130,19 @@ def replay(payload, frame):
         sheet, x, y, w, h = payload["pictures"][index]
         return sheets[sheet][y:y + h, x:x + w].copy()
 
-    background = decode_png(payload["background"])
+    background = decode_png(header["background"])
     raw.draw_image(GraphicsContextBase(), 0, 0, np.ascontiguousarray(background[::-1]))  # rows bottom up
     atlas = decode_png(payload["atlas"])[..., 3] if payload["atlas"] else None
     for index in payload["frames"][frame]:
         op = payload["ops"][index]
         style = payload["styles"][op[1]]
-        if op[0] == 0:
+        if op[0] == kinds["path"]:
             paint(style, *parse_path(op[2]))
-        elif op[0] == 1:
+        elif op[0] == kinds["stamp"]:
             vertices, codes = parse_path(payload["shapes"][op[2]])
             for x, y in np.array(op[3]).reshape(-1, 2) / 10:
                 paint(style, vertices + [x, y], codes)
-        elif op[0] == 2:
+        elif op[0] == kinds["glyphs"]:
             gc = gc_for(style)
             gc.set_foreground(to_rgba(css(style[0])), isRGBA=True)
             x = y = 0
@@ -145,7 +151,7 @@ def replay(payload, frame):
                 sx, sy, w, h, ox, oy = payload["glyphs"][g]
                 cover = np.ascontiguousarray(atlas[sy:sy + h, sx:sx + w])
                 raw.draw_text_image(cover, int(x + ox), int(y + oy + h), 0, gc)
-        elif op[0] == 3:
+        elif op[0] == kinds["picture"]:
             image = picture(op[2])
             image[..., 3] = np.round(image[..., 3] * op[5])     # Agg ignores a gc's alpha here
             a, b, c, d, e, f = op[3]
@@ -180,43 +186,53 @@ def difference(a, b):
     return delta.mean(), (delta.max(axis=2) > 64).mean()
 
 
-def payload_for(knob_figure, settings):
-    """A payload holding exactly the frames of ``settings`` (a list of knob-value dicts)."""
-    tables = bake.Tables()
-    recorder = bake.Recorder(knob_figure.canvas.get_renderer(), tables)
+def header_of(knob_figure):
+    """What replay needs of a header: the canvas size and the background."""
+    width, height = (int(v) for v in knob_figure.canvas.get_width_height())
+    return {"width": width, "height": height, "background": encode.image_data_url(knob_figure.background())}
+
+
+def chunk_for(knob_figure, settings):
+    """A chunk holding exactly the frames of ``settings``, every moving artist drawn afresh
+    (no reuse of recorded content), as the page gets it."""
+    table = tables.Tables()
+    recording = recorder.Recorder(knob_figure.canvas.get_renderer(), table)
     frames = []
-    for values in settings:             # drawn afresh, every moving artist (no cache)
-        bake.apply_frame(knob_figure.artists, knob_figure.frame_fn(**values))
-        frames.append([tables.op(op) for op in recorder.record(knob_figure._moving)])
-    axes = [bake.Axis(k) for k in knob_figure.knobs.values()]
-    payload = bake._payload(knob_figure, axes, tables, frames, bake._background(knob_figure))
-    bake.apply_frame(knob_figure.artists, knob_figure.frame)
-    return json.loads(json.dumps(payload))       # exactly what the page gets
+    for values in settings:
+        apply_frame(knob_figure.artists, knob_figure.frame_fn(**values))
+        artists = [knob_figure.artists[name] for name in knob_figure.moving]
+        frames.append([table.op(op) for op in recording.record(artists)])
+    apply_frame(knob_figure.artists, knob_figure.frame)
+    atlas, glyphs = table.atlas()
+    sheets, pictures = table.sheets()
+    chunk = {"styles": [json.loads(s) for s in table.styles], "clips": [list(c) for c in table.clips],
+             "shapes": list(table.shapes), "atlas": atlas, "glyphs": glyphs, "sheets": sheets,
+             "pictures": pictures, "ops": [json.loads(o) for o in table.ops], "frames": frames}
+    return json.loads(json.dumps(chunk))
 
 
 def settings_of(knob_figure, rng):
     knobs = knob_figure.knobs.values()
-    pick = [
+    return [
         {k.name: k.default for k in knobs},
         {k.name: (k.options[0] if isinstance(k, Choice) else k.min) for k in knobs},
         {k.name: (k.options[-1] if isinstance(k, Choice) else k.max) for k in knobs},
         {k.name: (k.options[rng.integers(len(k.options))] if isinstance(k, Choice)
                   else k.grid()[rng.integers(len(k.grid()))]) for k in knobs},
     ]
-    return pick
 
 
-# ------------------------------------------------------------------ tests
+# ------------------------------------------------------------------ the recorder
 
 @pytest.mark.parametrize("name, factory", FACTORIES, ids=IDS)
 def test_recorded_frames_replay_as_the_live_picture(name, factory):
     """Every figure: replaying the recorded ops through Agg gives the live kernel's picture."""
     knob_figure = factory()
     settings = settings_of(knob_figure, np.random.default_rng(1))
-    payload = payload_for(knob_figure, settings)
+    chunk, header = chunk_for(knob_figure, settings), header_of(knob_figure)
     for n, values in enumerate(settings):
-        live = as_image(bake.live_png(knob_figure, values))
-        mean, far = difference(replay(payload, n), live)
+        live = as_image(knob_figure.picture_at(**values))
+        mean, far = difference(replay(header, chunk, n), live)
         assert mean < REPLAY_MEAN and far < REPLAY_FAR, f"{name} at {values}: mean {mean:.3f}, far {far:.4f}"
 
 
@@ -225,25 +241,22 @@ def test_artists_recorded_once_per_distinct_data_give_the_same_frames(name, fact
     """Baking reuses an artist's ops when its frame data repeat: same pictures as drawing afresh."""
     knob_figure = factory()
     rng = np.random.default_rng(2)
-    axes = bake.plan_grid(list(knob_figure.knobs.values()), max_frames=10**12)
-    settings = [{a.knob.name: a.values()[rng.integers(a.size())] for a in axes} for _ in range(6)]
-    settings += [dict(settings[0], **{axes[-1].knob.name: v}) for v in axes[-1].values()[:3]]
-    tables = bake.Tables()
-    record = bake.FrameRecorder(knob_figure, tables)
-    frames = [record(values) for values in settings]
-    cached = json.loads(json.dumps(bake._payload(knob_figure, axes, tables, frames,
-                                                 bake._background(knob_figure))))
-    fresh = payload_for(knob_figure, settings)
+    knobs = list(knob_figure.knobs.values())
+    options = {k.name: grid.plain_values(k) for k in knobs}
+    settings = [{n: v[rng.integers(len(v))] for n, v in options.items()} for _ in range(6)]
+    settings += [dict(settings[0], **{knobs[-1].name: v}) for v in options[knobs[-1].name][:3]]
+    cached = json.loads(json.dumps(payload.record_chunk(knob_figure, settings)))
+    fresh, header = chunk_for(knob_figure, settings), header_of(knob_figure)
     for n, values in enumerate(settings):
-        assert np.array_equal(replay(cached, n), replay(fresh, n)), f"{name} at {values}"
+        assert np.array_equal(replay(header, cached, n), replay(header, fresh, n)), f"{name} at {values}"
 
 
 def test_a_moving_artist_is_really_recorded():
     """The line of chapter 1 moves: different knob values, different recorded path."""
     knob_figure = line.line_fit()
-    payload = payload_for(knob_figure, [{"w": 0.0, "b": 0.0}, {"w": 1.0, "b": 0.0}])
-    first, second = ([payload["ops"][i] for i in frame] for frame in payload["frames"])
-    assert first[0][0] == 0 and first[0][2] != second[0][2]
+    chunk = chunk_for(knob_figure, [{"w": 0.0, "b": 0.0}, {"w": 1.0, "b": 0.0}])
+    first, second = ([chunk["ops"][i] for i in frame] for frame in chunk["frames"])
+    assert first[0][0] == contract.OPS["path"] and first[0][2] != second[0][2]
     vertices, _ = parse_path(first[0][2])
     # w = 0, b = 0: the line is horizontal at y = 0, i.e. one canvas row for both ends
     assert vertices.shape == (2, 2) and abs(vertices[0, 1] - vertices[1, 1]) < 0.05
@@ -258,76 +271,57 @@ def test_path_data_round_trips_to_a_tenth_of_a_pixel():
     codes = np.array([Path.MOVETO] + [Path.LINETO] * 9 + [Path.CLOSEPOLY]
                      + [Path.MOVETO] + [Path.CURVE4] * 9 + [Path.MOVETO] + [Path.CURVE3] * 18, np.uint8)
     vertices[10] = vertices[0]
-    data = bake.path_data(vertices, codes)
+    data = encode.path_data(vertices, codes)
     back, back_codes = parse_path(data)
     assert list(back_codes) == list(codes)
     assert np.abs(back - vertices).max() <= 0.05 + 1e-9
-    assert bake._tenths(12) == "1.2" and bake._tenths(-3) == "-.3" and bake._tenths(40) == "4"
+    assert encode._tenths(12) == "1.2" and encode._tenths(-3) == "-.3" and encode._tenths(40) == "4"
 
 
-def test_full_grid_when_it_fits_else_coarse_keeping_min_default_max():
-    knobs = [Slider("w", "weight", -3.0, 3.0, 0.0, 0.05), Slider("b", "bias", -5.0, 5.0, 0.0, 0.1)]
-    full = bake.plan_grid(knobs, max_frames=10**6)
-    assert [a.size() for a in full] == [121, 101] and all(a.factor == 1 for a in full)
-    axes = bake.plan_grid(knobs, max_frames=2000)
-    assert bake.grid_size(axes) <= 2000
-    for axis in axes:
-        values = axis.values()
-        assert values[0] == axis.knob.min and values[-1] == axis.knob.max
-        assert axis.knob.default in values
-        assert np.allclose(np.diff(values), axis.factor * axis.knob.step)
-    # the slider with more values was coarsened at least as much, and the budget is used well
-    assert axes[0].size() >= axes[1].size() and bake.grid_size(axes) > 1000
+# ------------------------------------------------------------------ the grid and the contract
+
+def test_the_live_grid_when_it_fits_else_coarser_with_the_live_range_and_default():
+    knobs = [Slider("w", "weight", -3.0, 3.0, 0.7, 0.05), Slider("b", "bias", -5.0, 5.0, 0.0, 0.1)]
+    assert grid.plan(knobs, max_frames=10**6) == {"w": 1, "b": 1}
+    every = grid.plan(knobs, max_frames=2000)
+    assert 1000 < grid.size(knobs, every) <= 2000
+    for knob in knobs:
+        values = grid.plain_values(knob, every[knob.name])
+        assert values[0] == knob.min and values[-1] == knob.max and knob.default in values
+        inner = np.diff(values)[1:-1]
+        assert np.allclose(inner, every[knob.name] * knob.step)
+        assert (np.diff(values) <= every[knob.name] * knob.step + 1e-9).all()
+    assert len(grid.plain_values(knobs[0], every["w"])) >= len(grid.plain_values(knobs[1], every["b"])) - 1
 
 
 def test_choices_are_never_coarsened_and_impossible_budgets_fail_loudly():
     knobs = [Choice("f", "function", ("relu", "tanh", "sigmoid"), "relu"),
-             Slider("t", "steps", 0, 30, 0, 1, integer=True)]
-    axes = bake.plan_grid(knobs, max_frames=40)
-    assert axes[0].values() == ["relu", "tanh", "sigmoid"] and bake.grid_size(axes) <= 40
-    assert axes[1].values()[0] == 0 and axes[1].values()[-1] == 30
-    with pytest.raises(bake.BakeError, match="no grid"):
-        bake.plan_grid(knobs, max_frames=5)
+             Slider("t", "steps", 0, 30, 7, 1, integer=True)]
+    every = grid.plan(knobs, max_frames=40)
+    assert grid.plain_values(knobs[0]) == ["relu", "tanh", "sigmoid"] and grid.size(knobs, every) <= 40
+    t = grid.plain_values(knobs[1], every["t"])
+    assert t[0] == 0 and t[-1] == 30 and 7 in t
+    with pytest.raises(BakeError, match="no grid"):
+        grid.plan(knobs, max_frames=5)
 
 
-def test_when_no_exact_grid_fits_the_grid_centres_on_the_default():
-    """59 steps cannot be cut evenly: the baked slider keeps its default and stops short of
-    the ends by less than one coarse step."""
-    knob = Slider("n", "count", 0, 59, 10, 1, integer=True)
-    (axis,) = bake.plan_grid([knob], max_frames=20)
-    values = axis.values()
-    step = axis.factor
-    assert 2 <= len(values) <= 20 and 10 in values
-    assert values[0] - knob.min < step and knob.max - values[-1] < step
-    assert not axis.exact and "from" in axis.describe()
-    # an exact grid is preferred whenever one fits
-    (axis,) = bake.plan_grid([Slider("n", "count", 0, 60, 10, 1, integer=True)], max_frames=20)
-    assert axis.exact and axis.values()[-1] == 60
+def test_frame_numbers_follow_the_contracts_grid_order():
+    knobs = [Choice("c", "colour", ("a", "b"), "a"), Slider("x", "x", 0, 2, 1, 1, integer=True),
+             Slider("y", "y", 0.0, 0.3, 0.0, 0.1)]
+    settings = list(grid.settings(knobs, {}))
+    counts = [len(grid.plain_values(k)) for k in knobs]
+    for number, setting in enumerate(settings):
+        indices = [grid.plain_values(k).index(setting[k.name]) for k in knobs]
+        assert contract.frame_number(counts, indices) == number
+    assert contract.VERSION == 2 and set(contract.OPS) == {"path", "stamp", "glyphs", "picture"}
+    with pytest.raises(ValueError):
+        contract.frame_number(counts, [0, 3, 0])
 
 
-def test_bake_keeps_to_the_budget_and_restores_the_figure():
-    knob_figure = line.line_fit().set(w=0.5, b=1.0)
-    before = knob_figure.png
-    baked = bake.bake(knob_figure, bake.Budget(frames=60, gzip_bytes=64 * 1024))
-    report = baked.report
-    assert report["frames"] <= 60 and report["rule"] == "coarse" and report["gzip_bytes"] <= 64 * 1024
-    assert len(baked.payload["frames"]) == report["frames"] == bake.grid_size(baked.axes)
-    assert knob_figure.set(w=0.5, b=1.0).png == before
-    text = baked.html()
-    assert text.startswith('<script type="application/json" class="knob-frames">')
-    assert "</script" not in text[len('<script type="application/json" class="knob-frames">'):-9]
-    payload = json.loads(text.split(">", 1)[1].rsplit("<", 1)[0])
-    assert payload == json.loads(baked.json)
+# ------------------------------------------------------------------ baking a figure
 
-
-def test_the_byte_budget_coarsens_too():
-    knob_figure = line.line_fit()
-    baked = bake.bake(knob_figure, bake.Budget(frames=2000, gzip_bytes=40 * 1024))
-    assert baked.report["gzip_bytes"] <= 40 * 1024 and baked.report["frames"] < 500
-
-
-def small_figure():
-    knobs = [Slider("a", "slope", -1.0, 1.0, 0.0, 0.1), Choice("c", "colour", ("blue", "orange"), "blue")]
+def small_figure(default=0.0):
+    knobs = [Slider("a", "slope", -1.0, 1.0, default, 0.1), Choice("c", "colour", ("blue", "orange"), "blue")]
 
     def draw(fig):
         ax = fig.add_subplot()
@@ -340,75 +334,138 @@ def small_figure():
         return {"line": {"data": ([0, 1], [0, a]), "color": c}, "label": f"a = {a:.1f}"}
 
     return KnobFigure(knobs, draw, frame, alt="a line whose slope and colour follow two knobs",
-                      figsize=(3, 2))
+                      figsize=(3, 2), settings=[{"a": 0.5}, {"a": -0.3, "c": "orange"}])
 
 
-def test_without_the_environment_variable_nothing_is_baked(monkeypatch):
-    monkeypatch.delenv(bake.ENV, raising=False)
+def test_bake_keeps_to_the_budget_and_restores_the_figure():
+    knob_figure = line.line_fit().set(w=0.5, b=1.0)
+    before = knob_figure.png
+    baked = bake(knob_figure, Budget(frames=60), workers=1)
+    report_ = baked.report
+    assert report_["frames"] <= 60 and report_["rule"] == "coarser" and report_["limited_by"] == "frames"
+    assert sum(len(c["frames"]) for c in baked.chunks) == report_["frames"]
+    assert knob_figure.set(w=0.5, b=1.0).png == before
+    text = baked.html()
+    start = '<script type="application/json" class="knob-frames">'
+    assert text.startswith(start) and "</script" not in text[len(start):-9]
+    header = json.loads(text[len(start):-9])
+    assert header["v"] == contract.VERSION and header["chunks"]["path"] == f"frames/{baked.id}/"
+    (inline,) = header["chunks"]["inline"].values()
+    assert inline in baked.chunks
+
+
+def test_chunks_keep_to_their_byte_budget_and_the_page_carries_the_default_one():
+    knob_figure = line.line_fit()
+    baked = bake(knob_figure, Budget(frames=3000, chunk_bytes=24 * 1024), workers=2)
+    starts = baked.header["chunks"]["starts"]
+    assert len(baked.chunks) > 2 and starts[0] == 0 and starts == sorted(starts)
+    sizes = [len(gzip.compress(payload.compact(c).encode(), 6)) for c in baked.chunks]
+    assert max(sizes) <= 24 * 1024 == baked.report["budget"]["chunk_bytes"]
+    # the inline chunk holds the default setting's frame, and it shows the default picture
+    every = baked.report["every"]
+    default = hook.frame_of(knob_figure, every, {"w": knob_figure.knobs["w"].default,
+                                                 "b": knob_figure.knobs["b"].default})
+    (number, inline), = baked.header["chunks"]["inline"].items()
+    first = starts[int(number)]
+    assert first <= default < first + len(inline["frames"])
+    live = as_image(knob_figure.png)
+    mean, far = difference(replay(baked.header, inline, default - first), live)
+    assert mean < REPLAY_MEAN and far < REPLAY_FAR
+    chunk = json.loads(baked.chunk_text(1))
+    assert (chunk["v"], chunk["id"], chunk["chunk"]) == (contract.VERSION, baked.id, 1)
+
+
+def test_baking_is_deterministic_whichever_the_number_of_workers():
+    first = bake(small_figure(), Budget(chunk_bytes=1200), workers=1)
+    again = bake(small_figure(), Budget(chunk_bytes=1200), workers=2)
+    assert len(first.chunks) > 1 and first.html() == again.html() and first.chunks == again.chunks
+
+
+# ------------------------------------------------------------------ the page and the build hook
+
+def test_the_page_shows_selection_sliders_over_the_baked_values_and_says_when_they_are_coarser():
+    knob_figure = small_figure(default=0.3)
+    baked = bake(knob_figure, Budget(frames=12), workers=1)
+    every = baked.report["every"]
+    box = page.box(knob_figure, baked, every)
+    picture, slider, buttons, note = box.children
+    assert 'class="knob-frames"' in picture.value and 'alt="a line whose slope' in picture.value
+    values = [value for _, value in slider.options]
+    assert values[0] == -1.0 and values[-1] == 1.0 and slider.value == 0.3 and len(values) <= 6
+    assert slider.index == values.index(0.3) and buttons.options == ("blue", "orange")
+    assert "a</strong> in steps of" in note.value and "(live: 0.1)" in note.value
+    assert "knob-figure-box" in box._dom_classes
+    fine = bake(knob_figure, Budget(), workers=1)
+    assert len(page.box(knob_figure, fine, fine.report["every"]).children) == 3      # no note
+
+
+def test_the_hook_bakes_each_figure_shown_and_writes_chunks_reports_and_references(tmp_path):
+    from IPython.core.formatters import IPythonDisplayFormatter
+    formatter = IPythonDisplayFormatter()
+    shell = type("Shell", (), {})()
+    shell.display_formatter = type("Formatters", (), {"ipython_display_formatter": formatter})()
+    baker = hook.install(tmp_path / "out", cache=tmp_path / "cache", budget=Budget(frames=12), shell=shell)
     knob_figure = small_figure()
-    knob_figure.widget()
-    assert not knob_figure._widgets.baked
-    assert knob_figure._widgets.controls["a"].step == 0.1
-
-
-def test_the_build_bakes_into_the_widget_with_coarse_steps(monkeypatch, tmp_path):
-    monkeypatch.setenv(bake.ENV, "1")
-    monkeypatch.setenv(bake.DIR_ENV, str(tmp_path))
-    monkeypatch.setattr(bake, "BUDGET", bake.Budget(frames=12, gzip_bytes=64 * 1024))
-    knob_figure = small_figure()
-    knob_figure.widget()
-    widgets = knob_figure._widgets
-    assert 'class="knob-frames"' in widgets.picture.value and "data:image/png;base64," in widgets.picture.value
-    slider = widgets.controls["a"]
-    assert slider.step == pytest.approx(0.5) and slider.max == 1.0 and slider.value == 0.0
-    # a later knob move in the kernel keeps the frames in the picture
-    knob_figure.set(a=0.5)
-    assert 'class="knob-frames"' in widgets.picture.value
-    (report,) = tmp_path.glob("*.json")
-    data = json.loads(report.read_text())
-    assert data["frames"] == 10 and data["rule"] == "coarse" and len(data["references"]) >= 3
+    shown = []
+    baker_show = baker.show
+    assert formatter.lookup(knob_figure) == baker_show
+    baked = baker.bake(knob_figure)
+    baker.write(knob_figure, baked)
+    shown.append(baked.id)
+    out = tmp_path / "out"
+    data = json.loads((out / f"{baked.id}.json").read_text())
+    assert data["frames"] <= 12 and data["rule"] == "coarser" and not data["cached"]
+    assert sorted(p.name for p in (out / "frames" / baked.id).iterdir()) == \
+        [f"{n}.json" for n in range(len(baked.chunks))]
+    declared = [r for r in data["references"] if r["declared"]]
+    assert [r["values"] for r in declared] == [{"a": 0.5, "c": "blue"}, {"a": -0.3, "c": "orange"}]
     for ref in data["references"]:
-        assert (tmp_path / ref["png"]).read_bytes()[:4] == b"\x89PNG"
-    summary = bake.summarise(tmp_path)
-    assert data["id"] in summary and "baking added" in summary
+        assert (out / ref["png"]).read_bytes()[:4] == b"\x89PNG"
+    summary = report.summarise(out)
+    assert baked.id in summary and "baking took" in summary
 
 
-def test_baking_is_deterministic():
-    first = bake.bake(small_figure()).json
-    assert bake.bake(small_figure()).json == first
+def test_an_unchanged_figure_comes_from_the_cache_and_a_changed_one_does_not(tmp_path):
+    first = hook.Baker(tmp_path / "a", cache=tmp_path / "cache", budget=Budget(frames=12)).bake(small_figure())
+    again = hook.Baker(tmp_path / "b", cache=tmp_path / "cache", budget=Budget(frames=12)).bake(small_figure())
+    assert not first.report["cached"] and again.report["cached"] and again.html() == first.html()
+    assert again.chunks == first.chunks
+    changed = hook.Baker(tmp_path / "c", cache=tmp_path / "cache", budget=Budget(frames=12)).bake(
+        small_figure(default=0.2))
+    assert not changed.report["cached"]
+    other_budget = hook.Baker(tmp_path / "d", cache=tmp_path / "cache", budget=Budget(frames=10)).bake(
+        small_figure())
+    assert not other_budget.report["cached"]
+    assert cache.key(small_figure(), Budget()) != cache.key(small_figure(), Budget(), code="other code")
 
 
-def test_a_centred_grid_moves_the_baked_sliders_ends(monkeypatch):
-    """When the grid stops short of a slider's ends, the baked slider stops there too."""
-    monkeypatch.setenv(bake.ENV, "1")
-    monkeypatch.delenv(bake.DIR_ENV, raising=False)
-    monkeypatch.setattr(bake, "BUDGET", bake.Budget(frames=8, gzip_bytes=64 * 1024))
-
-    def draw(fig):
-        ax = fig.add_subplot()
-        ax.set_xlim(0, 59)
-        (drawn,) = ax.plot([], [], "o")
-        return {"dot": drawn}
-
-    knob_figure = KnobFigure([Slider("n", "count", 0, 59, 10, 1, integer=True)], draw,
-                             lambda n: {"dot": ([n], [0.5])}, alt="one dot at the count, on a line",
-                             figsize=(3, 1))
-    knob_figure.widget()
-    slider = knob_figure._widgets.controls["n"]
-    (axis,) = bake.plan_grid(list(knob_figure.knobs.values()), 8)
-    assert (slider.min, slider.max, slider.step) == (axis.values()[0], axis.values()[-1], axis.factor)
-    assert slider.value == 10 and slider.max < 59
+def test_nnlib_knows_nothing_of_baking():
+    """The library readers install neither imports the baker nor reads the build's settings."""
+    import pathlib
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parent.parent
+    for path in (root / "nnlib").rglob("*.py"):
+        text = path.read_text()
+        assert "import bake" not in text and "from bake" not in text and "os.environ" not in text, path
+    code = ("import sys, nnlib, nnlib.knobs, nnlib.controls, nnlib.figures.line; "
+            "print(any(m == 'bake' or m.startswith('bake.') for m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root / "book")
+    assert run.stdout.strip() == "False", run.stderr
+    packages = (root / "pyproject.toml").read_text()
+    assert '"bake"' not in packages
 
 
 def test_the_report_finds_the_figures_of_a_built_page(tmp_path):
-    """In a built page the frames sit JSON-escaped inside the widget state."""
-    baked = bake.bake(small_figure(), bake.Budget(frames=12, gzip_bytes=64 * 1024))
+    """In a built page the header sits JSON-escaped inside the widget state."""
+    knob_figure = small_figure()
+    baker = hook.Baker(tmp_path / "bake", budget=Budget(frames=12))
+    baked = baker.bake(knob_figure)
+    baker.write(knob_figure, baked)
     state = {"state": {"m": {"state": {"value": '<img alt="x">' + baked.html()}}}}
-    page = tmp_path / "html" / "book" / "page.html"
-    page.parent.mkdir(parents=True)
-    page.write_text(f'<script type="application/vnd.jupyter.widget-state+json">{json.dumps(state)}</script>')
-    assert bake.page_figures(page) == [baked.payload["id"]]
-    (tmp_path / "bake").mkdir()
-    (tmp_path / "bake" / f"{baked.payload['id']}.json").write_text(json.dumps(baked.report))
-    summary = bake.summarise(tmp_path / "bake", tmp_path / "html")
-    assert "book/page.html" in summary and "Pages:" in summary
+    page_file = tmp_path / "html" / "book" / "page.html"
+    page_file.parent.mkdir(parents=True)
+    page_file.write_text(f'<script type="application/vnd.jupyter.widget-state+json">{json.dumps(state)}</script>')
+    assert report.page_figures(page_file) == [baked.id]
+    summary = report.summarise(tmp_path / "bake", tmp_path / "html")
+    assert "book/page.html" in summary and "Pages" in summary

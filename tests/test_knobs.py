@@ -180,16 +180,45 @@ def test_widget_controls_are_labelled_and_redraw_in_place(knob_figure):
     assert all(c.description == knob_figure.knobs[n].label for n, c in controls.items())
 
 
-def test_the_book_build_keeps_an_img_picture(monkeypatch):
-    """With baking on (the book build), the picture stays an <img> with alt text in HTML."""
-    from nnlib import bake
+def test_a_coarser_slider_grid_keeps_the_range_and_the_default():
+    knob = Slider("w", "weight", -2.0, 2.0, 0.7, 0.1)
+    assert knob.count == 41 and len(knob.grid()) == 41 and knob.index(0.7) == 27
+    coarse = list(knob.grid(every=4))
+    assert coarse[0] == -2.0 and coarse[-1] == 2.0 and 0.7 in coarse
+    assert np.allclose(np.diff(coarse)[1:-1], 0.4) and max(np.diff(coarse)) <= 0.4 + 1e-9
+    assert list(knob.grid(every=41)) == [-2.0, 0.7, 2.0]
+    with pytest.raises(ValueError, match="every"):
+        knob.grid(every=0)
+    with pytest.raises(ValueError, match="between"):
+        knob.index(3.0)
+    choice = Choice("f", "activation", ("relu", "tanh"), "tanh")
+    assert choice.count == 2 and choice.index("tanh") == 1 and choice.grid(every=5) == ["relu", "tanh"]
+
+
+def test_declared_settings_must_be_reachable():
     from nnlib.figures import line
-    monkeypatch.setattr(bake, "enabled", lambda: True)
-    monkeypatch.setattr(bake, "bake_widgets", lambda *args: None)
     fit = line.line_fit()
-    fit.widget()
-    value = fit._widgets.picture.value
-    assert 'alt="' in value and "data:image/png;base64," in value
+    made = KnobFigure(list(fit.knobs.values()), fit.draw_fn, fit.frame_fn, alt="a line",
+                      settings=[{"w": 0.9, "b": 0.5}])
+    assert made.settings == ({"w": 0.9, "b": 0.5},)
+    with pytest.raises(ValueError, match="between the steps"):
+        KnobFigure(list(fit.knobs.values()), fit.draw_fn, fit.frame_fn, alt="a line", settings=[{"w": 0.925}])
+    with pytest.raises(ValueError, match="unknown knob"):
+        KnobFigure(list(fit.knobs.values()), fit.draw_fn, fit.frame_fn, alt="a line", settings=[{"q": 1.0}])
+    with pytest.raises(TypeError, match="dict"):
+        KnobFigure(list(fit.knobs.values()), fit.draw_fn, fit.frame_fn, alt="a line", settings=[(0.9, 0.5)])
+
+
+def test_picture_at_leaves_the_figure_as_it_was():
+    from nnlib.figures import line
+    fit = line.line_fit().set(w=0.5)
+    before = fit.png
+    other = fit.picture_at(w=1.5, b=-1.0)
+    assert other != before and fit.values["w"] == 0.5 and fit.set(w=0.5).png == before
+    assert fit.picture_at(**fit.values) == before
+    background = fit.background()
+    assert background.shape == (400, 640, 4) and background.dtype == np.uint8
+    assert fit.moving == sorted(fit.moving, key=lambda n: fit.artists[n].get_zorder())
 
 
 def test_moves_are_drawn_at_the_latest_value():
@@ -238,10 +267,10 @@ def test_knob_figure_requires_alt_text():
 
 
 def test_slider_readouts_show_every_decimal_the_knob_needs():
-    from nnlib.controls import _format_for
-    assert _format_for(Slider("w", "weight", -3.0, 3.0, 0.0, 0.05)) == ".2f"
-    assert _format_for(Slider("lr", "learning rate", 0.5, 4.5, 2.5, 2.0)) == ".1f"
-    assert _format_for(Slider("n", "units", 0.0, 10.0, 1.0, 1.0)) == ".0f"
+    from nnlib.controls import readout_format
+    assert readout_format(Slider("w", "weight", -3.0, 3.0, 0.0, 0.05)) == ".2f"
+    assert readout_format(Slider("lr", "learning rate", 0.5, 4.5, 2.5, 2.0)) == ".1f"
+    assert readout_format(Slider("n", "units", 0.0, 10.0, 1.0, 1.0)) == ".0f"
 
 
 def test_prefetch_runs_in_the_background_after_each_move():

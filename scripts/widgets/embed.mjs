@@ -90,6 +90,7 @@ async function renderWidgets() {
       if (!model || !viewTag.parentElement) continue;
       const area = document.createElement('div');
       area.className = 'widget-subarea';
+      area.widgetModel = model;     // the knob-figure player reads its controls' values from here
       viewTag.parentElement.insertBefore(area, viewTag);
       new MutationObserver(() => nameSliders(area)).observe(
         area, { childList: true, subtree: true, attributes: true, attributeFilter: ['title'] });

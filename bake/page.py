@@ -1,0 +1,58 @@
+"""The widgets a baked figure shows on the published page.
+
+The same box as in a live notebook (picture, one control per knob, in order), but every
+slider is a ``SelectionSlider`` over exactly the baked values, so the page can only be
+set to settings that have a frame, and the player reads the frame from each control's
+``index``. The picture is the figure's PNG in an ``<img>`` with the header of its frames
+beside it (``payload.Baked.html``). Where a slider is coarser than live, a note under
+the controls says so, and how to get every value.
+"""
+import html
+
+import ipywidgets as widgets
+from nnlib import controls
+from nnlib.knobs import Choice
+
+from . import grid
+
+LIVE_HINT = ("For every value, run the chapter live: open it on Binder or Colab from the launch menu "
+             "(the rocket at the top of the page), or locally with <code>make lab</code>.")
+
+
+def _label(knob, value):
+    return format(value, controls.readout_format(knob)) if not knob.integer else str(int(value))
+
+
+def slider(knob, every):
+    """A SelectionSlider over the knob's baked values, labelled and formatted as the live one."""
+    values = grid.plain_values(knob, every)
+    options = [(_label(knob, v), v) for v in values]
+    default = min(values, key=lambda v: abs(v - knob.default))       # the default is on every grid
+    return widgets.SelectionSlider(options=options, value=default, description=knob.label,
+                                   continuous_update=True, style=controls.LABEL_STYLE,
+                                   layout=widgets.Layout(width=controls.CONTROL_WIDTH))
+
+
+def coarse_note(knobs, every):
+    """HTML saying which sliders move in bigger steps than live, or '' when none does."""
+    coarse = [(k, every[k.name]) for k in knobs if not isinstance(k, Choice) and every.get(k.name, 1) > 1]
+    if not coarse:
+        return ""
+    parts = [f"<strong>{html.escape(k.name)}</strong> in steps of {_label(k, k.step * e)} "
+             f"(live: {_label(k, k.step)})" for k, e in coarse]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return (f'<p class="knob-coarse-note">On this page {listed}, so that every setting has a picture '
+            f"stored with the page. {LIVE_HINT}</p>")
+
+
+def box(knob_figure, baked, every):
+    """The VBox the page shows: picture with the frames' header, controls, and the note if any."""
+    picture = widgets.HTML(value=knob_figure.img_html() + baked.html())
+    knobs = list(knob_figure.knobs.values())
+    made = [controls.choice_for(k) if isinstance(k, Choice) else slider(k, every.get(k.name, 1))
+            for k in knobs]
+    note = coarse_note(knobs, every)
+    children = [picture, *made] + ([widgets.HTML(value=note)] if note else [])
+    figure_box = widgets.VBox(children, layout=widgets.Layout(align_items="flex-start"))
+    figure_box.add_class("knob-figure-box")
+    return figure_box

@@ -1,0 +1,88 @@
+"""Build the HTML book: `make book` and the tests' build both run this.
+
+Usage: python scripts/build_book.py [--no-bake]
+
+1. scripts/vendor.py writes the browser files the site serves itself (_vendor/).
+2. The chapters run under Jupyter Book's execution cache (_build/.jupyter_cache): a chapter
+   whose code cells did not change is not run again, so an edit to prose rebuilds in
+   seconds. The cache is emptied whenever nnlib's or the baker's code changes, or the
+   build switches between baking and not, so the pages never show what older code drew.
+3. With baking (the default), the kernels start with an IPython startup file that shows
+   every knob figure baked (bake/hook.py): frames are recorded, or taken from the bake
+   cache (_build/bake-cache) when the figure's code, data and knobs are unchanged.
+4. Jupyter Book builds strictly (-W -n --keep-going).
+5. The frames of the figures on the built pages are copied into the site (frames/), and the
+   table of what each figure cost is printed.
+"""
+import argparse
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+HTML = BUILD / "html"
+BAKE = BUILD / "bake"                 # chunks, reports and reference renders of this build's figures
+BAKE_CACHE = BUILD / "bake-cache"
+EXECUTION_CACHE = BUILD / ".jupyter_cache"
+STAMP = BUILD / ".execution-stamp"
+sys.path.insert(0, str(ROOT))
+
+from bake import cache, hook, report  # noqa: E402  (the baker lives beside nnlib, not inside it)
+
+
+def fresh_execution_cache(baking):
+    """Empty the execution cache when the code or the baking mode differs from its last build."""
+    stamp = f"{cache.code_digest()} bake={int(baking)}"
+    if not STAMP.exists() or STAMP.read_text() != stamp:
+        shutil.rmtree(EXECUTION_CACHE, ignore_errors=True)
+        BUILD.mkdir(exist_ok=True)
+        STAMP.write_text(stamp)
+
+
+def copy_frames():
+    """Copy the chunks of the figures the built pages show into the site: their ids."""
+    shown = sorted({i for page in HTML.rglob("*.html") for i in report.page_figures(page)})
+    target = HTML / "frames"
+    shutil.rmtree(target, ignore_errors=True)
+    for figure in shown:
+        source = BAKE / "frames" / figure
+        if not source.is_dir():
+            raise SystemExit(f"the page shows figure {figure}, but its frames are not in {BAKE}")
+        shutil.copytree(source, target / figure)
+    return shown
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-bake", action="store_true",
+                        help="build faster, with knob figures that stay still on the page")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "vendor.py")], check=True, cwd=ROOT)
+    baking = not args.no_bake
+    fresh_execution_cache(baking)
+    ipython = BUILD / ("ipython-bake" if baking else "ipython-plain")
+    shutil.rmtree(ipython, ignore_errors=True)
+    ipython.mkdir(parents=True)
+    if baking:
+        hook.write_startup(ipython, BAKE, BAKE_CACHE)
+    env = dict(os.environ, IPYTHONDIR=str(ipython))
+    jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
+    # --all: every page is written again (the execution cache still skips unchanged chapters).
+    built = subprocess.run([str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going"],
+                           cwd=ROOT, env=env)
+    if built.returncode != 0:
+        return built.returncode
+    if baking:
+        shown = copy_frames()
+        print(report.summarise(BAKE, HTML, only=shown))
+    print(f"The book took {time.perf_counter() - start:.0f} s to build. Open: {HTML / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
