@@ -61,11 +61,11 @@ def _interval(pair, name):
     return float(values[0]), float(values[1])
 
 
-def _n_points(n, n_classes):
+def _n_points(n, n_classes, name="n"):
     """Check ``n`` is a whole number with at least one point per class."""
-    n = positive_int(n, "n")
+    n = positive_int(n, name)
     if n < n_classes:
-        raise ValueError(f"n must be at least {n_classes} (one point per class), got {n}")
+        raise ValueError(f"{name} must be at least {n_classes} (one point per class), got {n}")
     return n
 
 
@@ -319,14 +319,15 @@ def plane_classes(name):
     return choose(name, makers, "data set name")()
 
 
-def noisy_moons():
+def noisy_moons(n_train=30, n_val=300, noise=0.3):
     """Few noisy training points and many validation points from the same centred moons.
 
-    Returns X_train (30, 2), y_train (30,), X_val (300, 2), y_val (300,): noise 0.3,
-    seeds 1 (training) and 2 (validation).  Chapter 7 overfits the 30 points.
+    Returns X_train (n_train, 2), y_train (n_train,), X_val (n_val, 2), y_val (n_val,),
+    made with seeds 1 (training) and 2 (validation).  Chapter 7 overfits the 30 points.
     """
-    X, y = centred_moons(30, noise=0.3, seed=1)
-    X_val, y_val = centred_moons(300, noise=0.3, seed=2)
+    n_train, n_val = _n_points(n_train, 2, "n_train"), _n_points(n_val, 2, "n_val")
+    X, y = centred_moons(n_train, noise=noise, seed=1)
+    X_val, y_val = centred_moons(n_val, noise=noise, seed=2)
     return X, y, X_val, y_val
 
 

@@ -335,6 +335,8 @@ BAD_CALLS = [
     (ds.bump_points, dict(noise=-0.1), ValueError),
     (ds.bump_points, dict(width="wide"), TypeError),
     (ds.centred_moons, dict(noise=-1.0), ValueError),
+    (ds.noisy_moons, dict(n_val=1), ValueError),
+    (ds.noisy_moons, dict(n_train=3.0), TypeError),
     (ds.plane_classes, dict(name="rings"), ValueError),
     (ds.plane_classes, dict(name=3), TypeError),
     (ds.pulse_sequence, dict(kind="two blips"), ValueError),
@@ -418,6 +420,8 @@ def test_noisy_moons_training_and_validation_differ():
     assert X.shape == (30, 2) and y.shape == (30,) and X_val.shape == (300, 2) and y_val.shape == (300,)
     np.testing.assert_array_equal(X, ds.centred_moons(30, noise=0.3, seed=1)[0])
     np.testing.assert_array_equal(X_val, ds.centred_moons(300, noise=0.3, seed=2)[0])
+    smaller = ds.noisy_moons(n_train=10, n_val=20, noise=0.0)
+    assert [len(a) for a in smaller] == [10, 10, 20, 20]
 
 
 def test_pulse_sequences():
