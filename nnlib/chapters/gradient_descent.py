@@ -1,7 +1,7 @@
 """Chapter 6's models: gradients of the line fit, gradient descent on it, and a neuron's chain rule.
 
 The gradients come from ``nnlib.layers`` (a Dense layer's backward pass) and the
-training runs from ``nnlib.train.fit``; the pure helpers ``line_gradient``,
+training runs from ``nnlib.train.fit``; the pure functions ``line_gradient``,
 ``gradient_descent_path`` and ``neuron_chain`` are what the tests compare with
 the library.  Runs are cached, so their arrays come back read-only.
 """
