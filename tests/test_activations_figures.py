@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nnlib import activations, datasets
+from nnlib import datasets
 from nnlib.chapters import activations as chapter
 from nnlib.exercises import activations as exercises
 from nnlib.figures import activations as figures
