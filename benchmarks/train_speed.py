@@ -85,7 +85,8 @@ def initial_weights(case, seed):
 def run_nnlib(case, data, weights, seed):
     """Returns ((wall, CPU) seconds, test accuracy)."""
     from nnlib.layers import Activation, Dense, Sequential
-    from nnlib.train import accuracy, fit
+    from nnlib.metrics import accuracy
+    from nnlib.train import fit
     settings = CASES[case]
     X_train, X_test, y_train, y_test = data
     layers = []

@@ -20,7 +20,9 @@ __all__ = [
     "WALK_FEATURES", "HOUSE_FEATURES",
     "line_points", "walk_decisions", "house_prices", "standardize",
     "xor", "moons", "circles", "spirals",
-    "digits", "train_test_split", "upsample",
+    "two_clouds", "bump_points", "centred_moons", "plane_classes", "PLANE_CLASSES", "noisy_moons",
+    "pulse_sequence", "PULSES",
+    "digits", "digit_zero", "upscaled_digits", "train_test_split", "upsample",
 ]
 
 WALK_FEATURES = ("sunny", "cold", "free time")
@@ -59,11 +61,11 @@ def _interval(pair, name):
     return float(values[0]), float(values[1])
 
 
-def _n_points(n, n_classes):
+def _n_points(n, n_classes, name="n"):
     """Check ``n`` is a whole number with at least one point per class."""
-    n = positive_int(n, "n")
+    n = positive_int(n, name)
     if n < n_classes:
-        raise ValueError(f"n must be at least {n_classes} (one point per class), got {n}")
+        raise ValueError(f"{name} must be at least {n_classes} (one point per class), got {n}")
     return n
 
 
@@ -251,6 +253,100 @@ def spirals(n=200, classes=2, noise=0.2, turns=1.0, seed=0):
     return _shuffled(rng, X, y)
 
 
+# ---------------------------------------------------------------- the chapters' own data sets
+
+def two_clouds(n=40, seed=0):
+    """Two clouds of points that a straight line can separate (chapter 2's boundary figure).
+
+    Returns X (n, 2) and y (n,) labels 0/1: the first n // 2 rows are class 0
+    around (−1, 0.8), the others class 1 around (1, −0.6), spread 0.5 each.
+    """
+    n = _n_points(n, 2)
+    rng = _rng(seed)
+    half = n // 2
+    X = np.vstack([rng.normal((-1.0, 0.8), 0.5, (half, 2)), rng.normal((1.0, -0.6), 0.5, (n - half, 2))])
+    return X, np.repeat(np.array([0, 1], dtype=np.int64), [half, n - half])
+
+
+def bump_points(n=25, width=0.7, noise=0.03, seed=0):
+    """A bump for two hidden units to fit (chapter 3): X (n, 1), y (n, 1).
+
+    X is evenly spaced on [−3, 3]; y = exp(−x² / (2·width²)) plus Gaussian noise
+    of standard deviation ``noise``.  No straight line fits it well.
+    """
+    n = positive_int(n, "n")
+    width = positive_number(width, "width")
+    noise = _non_negative(noise, "noise")
+    rng = _rng(seed)
+    X = np.linspace(-3.0, 3.0, n).reshape(-1, 1)
+    y = np.exp(-X ** 2 / (2 * width ** 2)) + noise * rng.standard_normal((n, 1))
+    return X, y
+
+
+def centred_moons(n=200, noise=0.1, seed=0):
+    """``moons`` moved so that the pair is centred on the origin, and enlarged by 1.2.
+
+    Returns X (n, 2) and y (n,) labels 0/1, like ``moons``.
+    """
+    X, y = moons(n, noise=noise, seed=seed)
+    return (X - np.array([0.5, 0.25])) * 1.2, y
+
+
+def _scaled(data, factor):
+    """(X, y) with X multiplied by factor."""
+    X, y = data
+    return X * factor, y
+
+
+PLANE_CLASSES = ("xor", "moons", "circles", "spirals")
+"""The names ``plane_classes`` knows."""
+
+
+def plane_classes(name):
+    """One of chapter 7's four 2-D problems, 200 points each, all about the square [−2.2, 2.2]².
+
+    name: "xor", "moons", "circles" or "spirals".  Returns X (200, 2) and y (200,)
+    labels 0/1 (seed 0): XOR with noise 0.25, centred moons with noise 0.12, rings
+    (noise 0.1) enlarged 1.5 times and spirals (noise 0.1) enlarged 1.7 times, so
+    that all four fill the same square.
+    """
+    makers = {
+        "xor": lambda: xor(200, noise=0.25),
+        "moons": lambda: centred_moons(200, noise=0.12, seed=0),
+        "circles": lambda: _scaled(circles(200, noise=0.1), 1.5),
+        "spirals": lambda: _scaled(spirals(200, noise=0.1), 1.7),
+    }
+    return choose(name, makers, "data set name")()
+
+
+def noisy_moons(n_train=30, n_val=300, noise=0.3):
+    """Few noisy training points and many validation points from the same centred moons.
+
+    Returns X_train (n_train, 2), y_train (n_train,), X_val (n_val, 2), y_val (n_val,),
+    made with seeds 1 (training) and 2 (validation).  Chapter 7 overfits the 30 points.
+    """
+    n_train, n_val = _n_points(n_train, 2, "n_train"), _n_points(n_val, 2, "n_val")
+    X, y = centred_moons(n_train, noise=noise, seed=1)
+    X_val, y_val = centred_moons(n_val, noise=noise, seed=2)
+    return X, y, X_val, y_val
+
+
+PULSES = ("one blip", "held on")
+"""The kinds of input ``pulse_sequence`` makes."""
+
+
+def pulse_sequence(kind, steps=30):
+    """Inputs x_1..x_steps for a recurrence (chapter 8): (steps,) float64.
+
+    kind: "one blip" (1 at the first step, then 0) or "held on" (1 at every step).
+    """
+    held = choose(kind, {"one blip": False, "held on": True}, "kind")
+    steps = positive_int(steps, "steps")
+    x = np.ones(steps) if held else np.zeros(steps)
+    x[0] = 1.0
+    return x
+
+
 # ---------------------------------------------------------------- handwritten digits
 
 @functools.lru_cache(maxsize=1)
@@ -274,6 +370,24 @@ def digits():
     raw_images, raw_labels = _digit_file()
     images = raw_images / 16.0  # uint8 0..16 -> float64 0..1, a fresh array
     return images.reshape(-1, 64).copy(), raw_labels.astype(np.int64), images
+
+
+def digit_zero(size=20):
+    """The first digit of ``digits()``, a handwritten 0, enlarged to (size, size), values in [0, 1]."""
+    _, _, images = digits()
+    return upsample(images[0], size=size)
+
+
+def upscaled_digits(size=28):
+    """All 1,797 digits blown up from 8×8 to size×size (bilinear).
+
+    Returns X (1797, size²) pixels in [0, 1], y (1797,) digits 0–9 and the original
+    images (1797, 8, 8).  Chapter 4's network reads 28×28 pictures, as MNIST's do.
+    """
+    size = positive_int(size, "size")
+    _, y, images = digits()
+    big = np.stack([upsample(image, size) for image in images])
+    return big.reshape(len(big), -1), y, images
 
 
 # ---------------------------------------------------------------- helpers

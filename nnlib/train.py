@@ -10,8 +10,8 @@ import numpy as np
 
 from . import losses
 from .layers import Activation, Dense, Sequential
-from ._validate import (
-    as_batch, as_float_array, as_labels, as_rng, check_same_rows, positive_int, real_number)
+from ._validate import as_batch, as_rng, check_same_rows, positive_int
+from .metrics import accuracy  # noqa: F401 - nnlib.train.accuracy, as the chapters wrote it
 from .optim import SGD
 
 DIVERGENCE_LIMIT = 1e8
@@ -232,28 +232,3 @@ def _check_last_update(model, history, epoch):
         history.diverged = True
         history.message = (f"training diverged at epoch {epoch} (the last update made a "
                            f"parameter NaN or infinite): lower the learning rate")
-
-
-def accuracy(scores, labels, threshold=0.5):
-    """Fraction of rows whose predicted class equals the label, in [0, 1].
-
-    scores: (N, K) with K >= 2: the predicted class is the argmax of each row.
-            (N, 1) or (N,): the predicted class is 1 where score >= threshold,
-            else 0.  threshold=0.5 suits probabilities (after a sigmoid); use
-            threshold=0.0 for raw scores (logits).
-    labels: (N,) integer classes (an (N, 1) column is accepted too).
-    """
-    threshold = real_number(threshold, "threshold")
-    scores = as_float_array(scores, "scores")
-    scores = as_batch(scores.reshape(-1, 1) if scores.ndim == 1 else scores, "scores")
-    try:
-        if np.ndim(labels) == 2 and np.shape(labels)[1] == 1:
-            labels = np.asarray(labels)[:, 0]
-    except ValueError:  # ragged nested lists: as_labels below explains
-        pass
-    labels = as_labels(labels, len(scores), max(scores.shape[1], 2), "labels", rows_of="scores")
-    if scores.shape[1] == 1:
-        predicted = (scores[:, 0] >= threshold).astype(np.int64)
-    else:
-        predicted = scores.argmax(axis=1)
-    return float(np.mean(predicted == labels))

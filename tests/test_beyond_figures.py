@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from nnlib import activations
+from nnlib.chapters import beyond as chapter
 from nnlib.exercises import beyond as exercises
 from nnlib.figures import beyond
 
@@ -22,20 +23,20 @@ def loop_correlate(image, kernel):
 def test_correlate_matches_the_double_loop():
     rng = np.random.default_rng(0)
     image, kernel = rng.normal(size=(9, 7)), rng.normal(size=(3, 3))
-    assert np.allclose(beyond.correlate(image, kernel), loop_correlate(image, kernel))
-    assert beyond.correlate(image, np.ones((1, 1))).shape == (9, 7)
+    assert np.allclose(chapter.correlate(image, kernel), loop_correlate(image, kernel))
+    assert chapter.correlate(image, np.ones((1, 1))).shape == (9, 7)
     with pytest.raises(ValueError, match="square"):
-        beyond.correlate(image, np.ones((3, 2)))
+        chapter.correlate(image, np.ones((3, 2)))
     with pytest.raises(ValueError):
-        beyond.correlate(np.ones((2, 2)), np.ones((3, 3)))
+        chapter.correlate(np.ones((2, 2)), np.ones((3, 3)))
     with pytest.raises(TypeError):
-        beyond.correlate("image", kernel)
+        chapter.correlate("image", kernel)
 
 
 def test_line_kernel_orientation():
-    across = beyond.line_kernel("left → right", -1.0, 0.0, 1.0)
+    across = chapter.line_kernel("left → right", -1.0, 0.0, 1.0)
     assert across.tolist() == [[-1, 0, 1]] * 3
-    down = beyond.line_kernel("top → bottom", -1.0, 0.0, 1.0)
+    down = chapter.line_kernel("top → bottom", -1.0, 0.0, 1.0)
     assert down.tolist() == [[-1, -1, -1], [0, 0, 0], [1, 1, 1]]
 
 
@@ -44,8 +45,8 @@ def test_line_kernel_orientation():
     ("left → right", -0.5, 1.0, -0.5), ("top → bottom", 0.5, -1.0, 0.0)])
 def test_convolution_picture_is_the_kernel_slid_over_the_digit(across, a, m, b):
     figure = beyond.convolution().set(across=across, a=a, m=m, b=b)
-    kernel = beyond.line_kernel(across, a, m, b)
-    feature = loop_correlate(beyond.digit_picture(), kernel)
+    kernel = chapter.line_kernel(across, a, m, b)
+    feature = loop_correlate(chapter.digit_picture(), kernel)
     assert np.allclose(figure.artists["feature"].get_array(), feature)
     assert np.allclose(figure.artists["kernel"].get_array(), kernel)
     for r in range(3):
@@ -59,11 +60,11 @@ def test_convolution_picture_is_the_kernel_slid_over_the_digit(across, a, m, b):
 
 
 def test_an_edge_kernel_ignores_flat_areas_and_finds_both_edges():
-    feature = beyond.correlate(beyond.digit_picture(), beyond.line_kernel("left → right", -1, 0, 1))
-    blank = beyond.correlate(np.zeros((5, 5)), beyond.line_kernel("left → right", -1, 0, 1))
+    feature = chapter.correlate(chapter.digit_picture(), chapter.line_kernel("left → right", -1, 0, 1))
+    blank = chapter.correlate(np.zeros((5, 5)), chapter.line_kernel("left → right", -1, 0, 1))
     assert np.all(blank == 0)
     assert feature.max() > 1 and feature.min() < -1          # ink starts (+) and ends (−)
-    blur = beyond.correlate(beyond.digit_picture(), np.ones((3, 3)))
+    blur = chapter.correlate(chapter.digit_picture(), np.ones((3, 3)))
     assert blur.min() >= 0
 
 
@@ -71,19 +72,19 @@ def test_an_edge_kernel_ignores_flat_areas_and_finds_both_edges():
 
 @pytest.mark.parametrize("w_h", [-1.2, -0.5, 0.0, 0.8, 1.0, 1.5])
 def test_linear_recurrence_of_a_blip_is_a_power(w_h):
-    h = beyond.recur(beyond.input_sequence("one blip"), w_h, f="none")
-    t = np.arange(1, beyond.STEPS + 1)
+    h = chapter.recur(chapter.input_sequence("one blip"), w_h, f="none")
+    t = np.arange(1, chapter.STEPS + 1)
     assert h[0] == 0 and np.allclose(h[1:], w_h ** (t - 1))
 
 
 def test_tanh_recurrence_stays_bounded_and_held_input_sums():
-    h = beyond.recur(beyond.input_sequence("one blip"), 1.5, f="tanh")
+    h = chapter.recur(chapter.input_sequence("one blip"), 1.5, f="tanh")
     assert np.all(np.abs(h) <= 1) and np.isclose(h[-1], np.tanh(1.5 * h[-1]), atol=1e-6)
     assert np.isclose(h[-1], 0.86, atol=0.01)
-    held = beyond.recur(beyond.input_sequence("held on"), 0.5, f="none")
+    held = chapter.recur(chapter.input_sequence("held on"), 0.5, f="none")
     assert np.isclose(held[-1], 1 / (1 - 0.5))
     with pytest.raises(ValueError, match="activation"):
-        beyond.recur([1.0, 0.0], 0.5, f="relu")
+        chapter.recur([1.0, 0.0], 0.5, f="relu")
 
 
 @pytest.mark.parametrize("w_h, f, x, words", [
@@ -100,7 +101,7 @@ def test_tanh_recurrence_stays_bounded_and_held_input_sums():
 ])
 def test_recurrence_figure_readout_and_clipping(w_h, f, x, words):
     figure = beyond.recurrence().set(w_h=w_h, f=f, x=x)
-    h = beyond.recur(beyond.input_sequence(x), w_h, f=f)
+    h = chapter.recur(chapter.input_sequence(x), w_h, f=f)
     text = figure.artists["readout"].get_text()
     assert f"→ {words}" in text
     assert text.startswith(f"h₅ = {beyond._short(h[5])}\nh₃₀ = {beyond._short(h[30])}")
@@ -110,7 +111,7 @@ def test_recurrence_figure_readout_and_clipping(w_h, f, x, words):
     assert len(figure.artists["off"].get_xdata()) == off.sum()
     assert ("off the chart" in text) == bool(off.any())
     assert np.allclose(figure.artists["size"].get_ydata(), np.maximum(np.abs(h[1:]), 1e-12))
-    assert len(figure.artists["inputs"].get_segments()) == beyond.STEPS
+    assert len(figure.artists["inputs"].get_segments()) == chapter.STEPS
 
 
 def test_short_numbers_use_true_minus_signs():
@@ -125,12 +126,12 @@ def test_attend_is_softmax_of_scaled_scores():
     q = np.array([1.0, 2.0])
     keys = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     values = np.array([[1.0], [2.0], [3.0]])
-    scores, weights, output = beyond.attend(q, keys, values)
+    scores, weights, output = chapter.attend(q, keys, values)
     assert np.allclose(scores, keys @ q / np.sqrt(2))
     assert np.allclose(weights, activations.softmax(scores)) and np.isclose(weights.sum(), 1)
     assert np.allclose(output, weights @ values)
     with pytest.raises(ValueError, match="keys must be"):
-        beyond.attend(q, keys[:, :1], values)
+        chapter.attend(q, keys[:, :1], values)
 
 
 @pytest.mark.parametrize("angle, length", [(0, 0.0), (30, 1.5), (90, 3.0), (225, 0.5), (345, 2.5)])
@@ -138,7 +139,7 @@ def test_attention_picture_follows_the_query(angle, length):
     figure = beyond.attention().set(angle=angle, length=length)
     theta = np.deg2rad(angle)
     q = length * np.array([np.cos(theta), np.sin(theta)])
-    scores, weights, output = beyond.attend(q, beyond.KEYS, beyond.KEYS)
+    scores, weights, output = chapter.attend(q, beyond.KEYS, beyond.KEYS)
     heights = [figure.artists[f"bar{i}"].get_height() for i in range(5)]
     assert np.allclose(heights, weights)
     for i, (s, w) in enumerate(zip(scores, weights)):
@@ -156,9 +157,9 @@ def test_the_best_aligned_key_wins_and_longer_queries_are_choosier():
     for angle in range(0, 360, 15):
         theta = np.deg2rad(angle)
         q = np.array([np.cos(theta), np.sin(theta)])
-        _, weights, _ = beyond.attend(q, beyond.KEYS, beyond.KEYS)
+        _, weights, _ = chapter.attend(q, beyond.KEYS, beyond.KEYS)
         assert np.argmax(weights) == np.argmax(directions @ q)
-        sharper = beyond.attend(3 * q, beyond.KEYS, beyond.KEYS)[1]
+        sharper = chapter.attend(3 * q, beyond.KEYS, beyond.KEYS)[1]
         assert sharper.max() > weights.max()
 
 
@@ -174,7 +175,7 @@ def test_arrow_head_points_at_the_tip():
 
 def test_convolve_exercise():
     assert exercises.check_correlate(loop_correlate).ok
-    assert exercises.check_correlate(beyond.correlate).ok
+    assert exercises.check_correlate(chapter.correlate).ok
     flipped = exercises.check_correlate(lambda im, k: loop_correlate(im, k[::-1, ::-1]))
     assert not flipped.ok and "flipped" in flipped.message
     same = exercises.check_correlate(lambda im, k: np.zeros(im.shape))

@@ -10,7 +10,7 @@ import pytest
 from nnlib import datasets as ds
 
 CLASSIFIERS = [ds.xor, ds.moons, ds.circles, ds.spirals]
-SEEDED = [ds.line_points, ds.house_prices] + CLASSIFIERS
+SEEDED = [ds.line_points, ds.house_prices, ds.two_clouds] + CLASSIFIERS
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
@@ -328,6 +328,23 @@ BAD_CALLS = [
     (ds.upsample, dict(image=np.zeros((8, 8)), method=None), TypeError),
     (ds.upsample, dict(image=np.zeros(64)), ValueError),
     (ds.upsample, dict(image="digit"), TypeError),
+    (ds.two_clouds, dict(n=1), ValueError),
+    (ds.two_clouds, dict(seed=-1), ValueError),
+    (ds.bump_points, dict(n=0), ValueError),
+    (ds.bump_points, dict(width=0.0), ValueError),
+    (ds.bump_points, dict(noise=-0.1), ValueError),
+    (ds.bump_points, dict(width="wide"), TypeError),
+    (ds.centred_moons, dict(noise=-1.0), ValueError),
+    (ds.noisy_moons, dict(n_val=1), ValueError),
+    (ds.noisy_moons, dict(n_train=3.0), TypeError),
+    (ds.plane_classes, dict(name="rings"), ValueError),
+    (ds.plane_classes, dict(name=3), TypeError),
+    (ds.pulse_sequence, dict(kind="two blips"), ValueError),
+    (ds.pulse_sequence, dict(kind=None), TypeError),
+    (ds.pulse_sequence, dict(kind="held on", steps=0), ValueError),
+    (ds.pulse_sequence, dict(kind="held on", steps=2.5), TypeError),
+    (ds.digit_zero, dict(size=0), ValueError),
+    (ds.upscaled_digits, dict(size=28.0), TypeError),
 ]
 
 
@@ -347,3 +364,85 @@ def test_error_messages_name_the_argument():
         ds.train_test_split(np.zeros((4, 1)), np.zeros(4), test_fraction=2)
     with pytest.raises(ValueError, match="unknown method 'cubic'; expected one of: bilinear, nearest"):
         ds.upsample(np.zeros((8, 8)), method="cubic")
+
+
+# ---------------------------------------------------------------- the chapters' own data sets
+
+def test_two_clouds_are_two_separate_halves():
+    X, y = ds.two_clouds()
+    assert X.shape == (40, 2) and X.dtype == np.float64 and y.dtype == np.int64
+    assert y.tolist() == [0] * 20 + [1] * 20
+    np.testing.assert_allclose(X[y == 0].mean(axis=0), (-1.0, 0.8), atol=0.3)
+    np.testing.assert_allclose(X[y == 1].mean(axis=0), (1.0, -0.6), atol=0.3)
+    assert np.bincount(ds.two_clouds(n=7)[1]).tolist() == [3, 4]
+
+
+def test_bump_points_peak_in_the_middle():
+    X, y = ds.bump_points()
+    assert X.shape == y.shape == (25, 1)
+    np.testing.assert_allclose(X[:, 0], np.linspace(-3, 3, 25))
+    assert abs(y[12, 0] - 1.0) < 0.1 and np.all(np.abs(y[[0, -1], 0]) < 0.1)
+    clean = ds.bump_points(noise=0.0)[1]
+    np.testing.assert_allclose(clean[:, 0], np.exp(-X[:, 0] ** 2 / (2 * 0.7 ** 2)))
+    np.testing.assert_array_equal(ds.bump_points(seed=2)[1], ds.bump_points(seed=2)[1])
+    assert not np.array_equal(ds.bump_points(seed=2)[1], y)
+
+
+def test_centred_moons_are_moons_moved_to_the_origin():
+    X, y = ds.centred_moons(200, noise=0.0)
+    moons_X, moons_y = ds.moons(200, noise=0.0)
+    np.testing.assert_allclose(X, (moons_X - [0.5, 0.25]) * 1.2)
+    np.testing.assert_array_equal(y, moons_y)
+    np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=0.05)
+
+
+@pytest.mark.parametrize("name", ds.PLANE_CLASSES)
+def test_plane_classes_fill_the_same_square(name):
+    X, y = ds.plane_classes(name)
+    assert X.shape == (200, 2) and y.shape == (200,) and y.dtype == np.int64
+    assert np.bincount(y).tolist() == [100, 100]
+    assert np.all(np.abs(X) < 2.2) and np.abs(X).max() > 1.2  # fills the square, within it
+    again, _ = ds.plane_classes(name)
+    np.testing.assert_array_equal(X, again)
+    X[0, 0] = 99.0  # fresh arrays: changing one call's changes nothing else
+    assert ds.plane_classes(name)[0][0, 0] != 99.0
+
+
+def test_plane_classes_are_the_generators_scaled():
+    np.testing.assert_array_equal(ds.plane_classes("xor")[0], ds.xor(200, noise=0.25)[0])
+    np.testing.assert_allclose(ds.plane_classes("circles")[0], 1.5 * ds.circles(200, noise=0.1)[0])
+    np.testing.assert_allclose(ds.plane_classes("spirals")[0], 1.7 * ds.spirals(200, noise=0.1)[0])
+    np.testing.assert_allclose(ds.plane_classes("moons")[0], ds.centred_moons(200, noise=0.12)[0])
+
+
+def test_noisy_moons_training_and_validation_differ():
+    X, y, X_val, y_val = ds.noisy_moons()
+    assert X.shape == (30, 2) and y.shape == (30,) and X_val.shape == (300, 2) and y_val.shape == (300,)
+    np.testing.assert_array_equal(X, ds.centred_moons(30, noise=0.3, seed=1)[0])
+    np.testing.assert_array_equal(X_val, ds.centred_moons(300, noise=0.3, seed=2)[0])
+    smaller = ds.noisy_moons(n_train=10, n_val=20, noise=0.0)
+    assert [len(a) for a in smaller] == [10, 10, 20, 20]
+
+
+def test_pulse_sequences():
+    assert ds.pulse_sequence("one blip", 4).tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert ds.pulse_sequence("held on", 3).tolist() == [1.0, 1.0, 1.0]
+    assert ds.pulse_sequence("held on").shape == (30,)
+    assert set(ds.PULSES) == {"one blip", "held on"}
+
+
+def test_digit_zero_is_the_first_digit_enlarged():
+    picture = ds.digit_zero()
+    _, y, images = ds.digits()
+    assert y[0] == 0 and picture.shape == (20, 20)
+    assert 0.0 <= picture.min() and picture.max() <= 1.0
+    np.testing.assert_array_equal(picture, ds.upsample(images[0], 20))
+    assert ds.digit_zero(12).shape == (12, 12)
+
+
+def test_upscaled_digits_rows_are_upsampled_pictures():
+    X, y, images = ds.upscaled_digits()
+    assert X.shape == (1797, 784) and y.shape == (1797,) and images.shape == (1797, 8, 8)
+    np.testing.assert_array_equal(X[5].reshape(28, 28), ds.upsample(images[5], 28))
+    np.testing.assert_array_equal(y, ds.digits()[1])
+    assert ds.upscaled_digits(10)[0].shape == (1797, 100)

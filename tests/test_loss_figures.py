@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import nnlib
+from nnlib.chapters import loss as chapter
 from nnlib.exercises import loss as exercises
 from nnlib.figures import loss as figures
 
@@ -122,7 +123,7 @@ def test_raising_another_score_raises_the_loss():
 # ---------------------------------------------------- the loss landscape ---
 def test_landscape_matches_nnlib_mse():
     ws, bs = np.array([-1.0, 0.0, 2.5]), np.array([-4.0, 1.0])
-    grid = figures.landscape(X, Y, ws, bs)
+    grid = chapter.landscape(X, Y, ws, bs)
     assert grid.shape == (2, 3)
     for i, b in enumerate(bs):
         for j, w in enumerate(ws):
@@ -130,9 +131,9 @@ def test_landscape_matches_nnlib_mse():
 
 
 def test_best_line_is_the_lowest_point():
-    w, b = figures.best_line(X, Y)
+    w, b = chapter.best_line(X, Y)
     ws, bs = np.linspace(w - 0.05, w + 0.05, 11), np.linspace(b - 0.05, b + 0.05, 11)
-    grid = figures.landscape(X, Y, ws, bs)
+    grid = chapter.landscape(X, Y, ws, bs)
     assert np.unravel_index(np.argmin(grid), grid.shape) == (5, 5)
     np.testing.assert_allclose([w, b], np.polyfit(X[:, 0], Y[:, 0], 1))
 
@@ -153,7 +154,7 @@ def test_be_the_optimizer_hides_the_minimum_until_asked(optimizer, w, b):
     assert "lowest" not in optimizer.artists["gap"].get_text()
     assert f"MSE = {loss:.2f}" in optimizer.artists["readout"].get_text()      # chapter 1's readout
     optimizer.set(minimum="yes")
-    w_best, b_best = figures.best_line(X, Y)
+    w_best, b_best = chapter.best_line(X, Y)
     low = nnlib.losses.mse(w_best * X + b_best, Y)[0]
     assert optimizer.artists["star"].get_visible()
     assert dot(optimizer.artists["star"]) == pytest.approx((w_best, b_best))
@@ -250,7 +251,7 @@ def test_cross_entropy_checker_accepts_right_answers():
 
 
 def test_minimum_checker():
-    w, b = figures.best_line(X, Y)
+    w, b = chapter.best_line(X, Y)
     assert exercises.check_minimum(w, b).ok
     assert exercises.check_minimum(0.9, 0.75).ok
     assert "turn w higher" in exercises.check_minimum(0.0, 0.0).message

@@ -7,7 +7,8 @@ from matplotlib.figure import Figure
 from matplotlib.path import Path
 
 import nnlib
-from nnlib import perceptron
+from nnlib import datasets, perceptron
+from nnlib.chapters import neuron as chapter
 from nnlib.exercises import neuron as exercises
 from nnlib.figures import neuron
 
@@ -23,7 +24,7 @@ def polygon_area(xy):
 @pytest.mark.parametrize("w, b", [((1.0, 1.0), 0.0), ((0.3, -2.0), 1.7), ((-1.0, 0.0), 2.5),
                                   ((0.0, 2.0), -1.0), ((1.0, 1.0), 9.0), ((1.0, 1.0), -9.0)])
 def test_split_box_cuts_along_the_boundary(w, b):
-    fire, rest, (xs, ys) = neuron.split_box(w, b, BOX, BOX)
+    fire, rest, (xs, ys) = chapter.split_box(w, b, BOX, BOX)
     assert polygon_area(fire) + polygon_area(rest) == pytest.approx(36.0)
     w = np.asarray(w)
     for side, sign in ((fire, 1), (rest, -1)):
@@ -40,7 +41,7 @@ def test_split_box_cuts_along_the_boundary(w, b):
 
 
 def test_split_box_without_weights_has_no_line():
-    fire, rest, (xs, ys) = neuron.split_box((0.0, 0.0), -1.0, BOX, BOX)
+    fire, rest, (xs, ys) = chapter.split_box((0.0, 0.0), -1.0, BOX, BOX)
     assert len(xs) == 0 and polygon_area(fire) == 0 and polygon_area(rest) == pytest.approx(36.0)
 
 
@@ -120,7 +121,7 @@ def test_influence_counts_the_flips_of_each_input():
                     other = k + 2 ** (2 - i)  # the same situation with input i switched on
                     flips += decisions[k] != decisions[other]
             expected.append(flips)
-        np.testing.assert_array_equal(neuron.influence(decisions), expected)
+        np.testing.assert_array_equal(chapter.influence(decisions), expected)
 
 
 def test_walk_votes_text():
@@ -140,7 +141,7 @@ def boundary():
                                        (0.0, 0.0, -1.0), (0.7, 2.5, 4.0)])
 def test_boundary_line_regions_and_count(boundary, w1, w2, b):
     boundary.set(w1=w1, w2=w2, b=b)
-    X, y = neuron.two_clouds()
+    X, y = datasets.two_clouds()
     w = np.array([w1, w2])
     xs, ys = boundary.artists["line"].get_data()
     np.testing.assert_allclose(np.column_stack([xs, ys]) @ w + b, 0.0, atol=1e-9)
@@ -177,7 +178,7 @@ def learning():
 def test_learning_replays_the_rule(learning, task, t):
     learning.set(task=task, t=t)
     X, y = perceptron.logic_gate(task)
-    run = perceptron.train(X, y, t, w0=neuron.START_W, b0=neuron.START_B, lr=neuron.RATE)
+    run = perceptron.train(X, y, t, w0=chapter.START_W, b0=chapter.START_B, lr=chapter.RATE)
     w, b = run.weights[-1], run.biases[-1]
     xs, ys = learning.artists["line"].get_data()
     if len(xs):
@@ -194,25 +195,25 @@ def test_learning_replays_the_rule(learning, task, t):
 
 
 def test_and_and_or_settle_but_xor_does_not(learning):
-    assert neuron.gate_run("AND").settled_at == 10
-    assert neuron.gate_run("OR").settled_at == 9
-    assert neuron.gate_run("XOR").settled_at is None
+    assert chapter.gate_run("AND").settled_at == 10
+    assert chapter.gate_run("OR").settled_at == 9
+    assert chapter.gate_run("XOR").settled_at is None
     def status():
         return " ".join(learning.artists["status"].get_text().split())
 
     learning.set(task="AND", t=40)
     assert status().startswith("all 4 points right since update 10")
     learning.set(task="AND", t=9)
-    assert status() == f"misclassified now: {neuron.gate_run('AND').mistakes[9]} of 4"
+    assert status() == f"misclassified now: {chapter.gate_run('AND').mistakes[9]} of 4"
     learning.set(task="XOR", t=40)
-    wrong = int(neuron.gate_run("XOR").mistakes[40])
+    wrong = int(chapter.gate_run("XOR").mistakes[40])
     assert wrong >= 1
     assert status().startswith(f"still misclassifies {wrong} point{'s' if wrong > 1 else ''} after 40 updates")
     assert status().endswith("never settles")
 
 
 def test_update_story_explains_a_wrong_guess():
-    run = neuron.gate_run("AND")
+    run = chapter.gate_run("AND")
     t = int(np.flatnonzero(run.errors != 0)[0]) + 1
     story = neuron.update_story("AND", t)
     X, y = perceptron.logic_gate("AND")
@@ -220,7 +221,7 @@ def test_update_story_explains_a_wrong_guess():
     point = f"({int(X[i, 0])}, {int(X[i, 1])})"
     assert story.startswith(f"update {t} looked at {point}") and ", wrong" in story
     sign = "+" if run.errors[t - 1] > 0 else "−"
-    assert f"w ← w {sign} {neuron.RATE}·{point}" in story and f"b ← b {sign} {neuron.RATE}" in story
+    assert f"w ← w {sign} {chapter.RATE}·{point}" in story and f"b ← b {sign} {chapter.RATE}" in story
     right = int(np.flatnonzero(run.errors == 0)[0]) + 1
     assert "nothing changes" in neuron.update_story("AND", right)
     assert neuron.update_story("AND", 0).startswith("start")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from nnlib import perceptron
-from nnlib.figures.neuron import two_clouds
+from nnlib.datasets import two_clouds
 
 
 def test_logic_gates_are_the_truth_tables():

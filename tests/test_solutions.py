@@ -9,11 +9,12 @@ import pytest
 
 import nnlib
 from nnlib import activations, perceptron
-from nnlib.exercises import activation, beyond, descent, forward, line, loss, neuron, training
-from nnlib.figures import activation as activation_figures
-from nnlib.figures import loss as loss_figures
-from nnlib.figures import neuron as neuron_figures
-from nnlib.figures import training as training_figures
+from nnlib.chapters import activations as activation_chapter
+from nnlib.chapters import loss as loss_chapter
+from nnlib.chapters import neuron as neuron_chapter
+from nnlib.chapters import training as training_chapter
+from nnlib.exercises import beyond, gradient_descent, layers, line, loss, neuron, training
+from nnlib.exercises import activations as activation_checks
 
 
 def test_chapter1_least_squares_line():
@@ -28,7 +29,7 @@ def test_chapter1_least_squares_line():
 
 def test_chapter2_solutions():
     _, decisions = nnlib.datasets.walk_decisions((1.5, -3.0, 2.0), -1.0)
-    assert neuron_figures.influence(decisions).tolist() == [1, 3, 1]
+    assert neuron_chapter.influence(decisions).tolist() == [1, 3, 1]
     assert neuron.check_most_important("cold").ok
     assert neuron.check_walk("stay in").ok
     assert neuron.check_and(1.0, 1.0, -1.5).ok and neuron.check_and(2.0, 2.0, -3.0).ok
@@ -38,24 +39,24 @@ def test_chapter2_solutions():
 
 
 def test_chapter3_solutions():
-    w, b = activation_figures.collapse(**activation.STACK)
+    w, b = activation_chapter.collapse(**activation_checks.STACK)
     assert (w, b) == (-3.0, 2.0)
-    assert activation.check_collapse(w, b).ok
+    assert activation_checks.check_collapse(w, b).ok
     n = int(np.ceil(np.log(0.001) / np.log(0.25)))
-    assert n == 5 and activation.check_depth(n).ok
+    assert n == 5 and activation_checks.check_depth(n).ok
     p = activations.softmax(np.array([3.0, 1.0, 0.0]))
-    assert round(float(p[0]), 3) == 0.844 and activation.check_softmax(p[0]).ok
+    assert round(float(p[0]), 3) == 0.844 and activation_checks.check_softmax(p[0]).ok
     bump = {"f": "tanh", "w1": 1.6, "b1": 1.0, "w2": 1.6, "b2": -1.0, "v1": 0.7, "v2": -0.7}
-    assert activation.check_bump(bump).ok
+    assert activation_checks.check_bump(bump).ok
 
 
 def test_chapter4_solutions():
-    assert forward.check_xor(4.0, 4.0, 4.0, -4.0).ok
+    assert layers.check_xor(4.0, 4.0, 4.0, -4.0).ok
     big = nnlib.Sequential.mlp((784, 128, 10))
     count = sum(p.size for p in big.parameters())
-    assert count == 101_770 and forward.check_parameter_count(count).ok
-    assert forward.check_output_shape((32, 128)).ok
-    assert forward.check_forward(4.0).ok
+    assert count == 101_770 and layers.check_parameter_count(count).ok
+    assert layers.check_output_shape((32, 128)).ok
+    assert layers.check_forward(4.0).ok
 
 
 def test_chapter5_solutions():
@@ -67,27 +68,27 @@ def test_chapter5_solutions():
 
     assert loss.check_cross_entropy(my_cross_entropy).ok
     X, y = nnlib.datasets.line_points()
-    best_w, best_b = loss_figures.best_line(X, y)
+    best_w, best_b = loss_chapter.best_line(X, y)
     assert (round(best_w, 2), round(best_b, 2)) == (0.94, 0.82)
     assert loss.check_minimum(0.9, 0.75).ok
 
 
 def test_chapter6_solutions():
-    assert descent.check_chain_rule(-0.75).ok
+    assert gradient_descent.check_chain_rule(-0.75).ok
 
     def line_gradients(w, b, X, y):
         error = w * X + b - y
         return np.mean(2 * error * X), np.mean(2 * error)
 
-    assert descent.check_line_gradients(line_gradients).ok
-    assert descent.check_learning_rate(0.1).ok
+    assert gradient_descent.check_line_gradients(line_gradients).ok
+    assert gradient_descent.check_learning_rate(0.1).ok
 
 
 def test_chapter7_solutions():
     assert training.check_smallest_xor(2, 1, "tanh").ok
     confusion = np.diag([40, 45]) + np.array([[0, 3], [2, 0]])
     assert training.check_accuracy_from_confusion(np.trace(confusion) / confusion.sum(), confusion).ok
-    run = training_figures.fitted("16 units")
+    run = training_chapter.fitted("16 units")
     best = int(np.argmin(run.val_loss)) + 1      # val_loss[0] is measured after epoch 1
     assert best == 132 and training.check_early_stop(best).ok
 
@@ -112,7 +113,7 @@ def test_chapter8_solutions():
 
 @pytest.mark.parametrize("check, wrong", [(neuron.check_walk, "walk"), (loss.check_mse_by_hand, 14.0),
                                           (training.check_early_stop, 1000), (line.check_fit, (0.0, 0.0)),
-                                          (descent.check_learning_rate, None)])
+                                          (gradient_descent.check_learning_rate, None)])
 def test_the_checkers_refuse_a_wrong_answer(check, wrong):
     """The checks above can fail: the same checkers turn down wrong answers."""
     assert not (check(*wrong) if isinstance(wrong, tuple) else check(wrong)).ok

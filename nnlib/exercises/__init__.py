@@ -3,7 +3,8 @@
 A checker takes the reader's answer and returns a :class:`Feedback`, which a
 notebook shows as a coloured box. Checkers never raise at the reader: an answer
 that cannot be read becomes a friendly hint instead of a traceback.
-Chapter checkers live in modules named like the figures (``exercises.line``).
+Chapter checkers live in modules named after their chapters, like the figures
+(``exercises.line``, ``exercises.gradient_descent``).
 """
 import functools
 import html

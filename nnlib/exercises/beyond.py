@@ -2,7 +2,7 @@
 and tune a recurrent weight for a memory of the right length."""
 import numpy as np
 
-from ..figures import beyond
+from ..chapters import beyond
 from . import Feedback, as_number, friendly
 
 ATTENTION_QUERY = np.array([2.0, 1.0])

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import datasets, losses
-from ..figures.loss import best_line
+from ..chapters.loss import best_line
 from ..plotting import number
 from . import Feedback, as_number, call_reader, friendly, replace_none
 

@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from ..figures import training
+from ..chapters import training
 from . import Feedback, as_number, friendly
 
 XOR_LR = 2.5

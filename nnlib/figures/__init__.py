@@ -1,6 +1,10 @@
-"""The book's knob figures, one module per chapter topic.
+"""The book's knob figures, one module per chapter, named after it.
 
-Each module's ``__all__`` lists factories that take no required argument and
-return a :class:`nnlib.knobs.KnobFigure`; the tests drive every one of them.
-Import a chapter's module by name, e.g. ``from nnlib.figures import line``.
+``line`` (book/01_the_line), ``neuron``, ``activations``, ``layers``, ``loss``,
+``gradient_descent``, ``training`` and ``beyond`` (book/08_beyond). Each module's
+``__all__`` lists factories that take no required argument and return a
+:class:`nnlib.knobs.KnobFigure`; the tests drive every one of them. The data,
+training runs and maths a figure shows come from the chapter's model module in
+``nnlib.chapters``. Import a chapter's figures by name, e.g.
+``from nnlib.figures import line``.
 """

@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.colors import LogNorm
 
 from .. import activations, datasets, losses
+from ..chapters.loss import best_line, landscape
 from ..knobs import Choice, KnobFigure, Slider
 from ..plotting import CLASS_COLORS, COLORS, number, readout, style_axes, legible_axes
 from . import line
@@ -284,27 +285,6 @@ def softmax_cross_entropy_bars():
 
 
 # ---------------------------------------------------- the loss landscape ---
-def best_line(X, y):
-    """The (w, b) with the lowest MSE for y ≈ w·x + b, by least squares.
-
-    X: (N, 1) inputs, y: (N, 1) targets.  Returns two floats.
-    """
-    A = np.column_stack([X[:, 0], np.ones(len(X))])
-    (w, b), *_ = np.linalg.lstsq(A, y[:, 0], rcond=None)
-    return float(w), float(b)
-
-
-def landscape(X, y, ws, bs):
-    """MSE of the line y = w·x + b for every pair on a grid.
-
-    X: (N, 1), y: (N, 1), ws: (P,), bs: (Q,).  Returns (Q, P): row i is b = bs[i],
-    column j is w = ws[j] (the layout contour plots expect).
-    """
-    W, B = np.meshgrid(ws, bs)
-    errors = W[..., None] * X[:, 0] + B[..., None] - y[:, 0]
-    return np.mean(errors ** 2, axis=-1)
-
-
 def landscape_colormap():
     """Pale yellow (low loss) through green to mid blue (high): dark enough to read, light enough
     for the black labels and the markers drawn on top."""

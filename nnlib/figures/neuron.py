@@ -10,13 +10,14 @@
 
 ``draw_neuron`` and ``draw_step`` draw static pictures on axes you pass in.
 """
-from functools import lru_cache, partial
+from functools import partial
 
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch, Polygon, Rectangle
 
 from .. import datasets, perceptron
+from ..chapters.neuron import MAX_UPDATES, RATE, gate_run, influence, split_box
 from ..knobs import Choice, KnobFigure, Slider
 from ..layers import Neuron
 from ..plotting import CLASS_COLORS, CLASS_MARKERS, COLORS, number, readout, signed, style_axes, legible_axes
@@ -28,52 +29,7 @@ SHADES = ("#d7e8f5", "#fbe9c7")  # light tints of the two class colours: z < 0, 
 HIGHLIGHT = "#f6f0a8"            # a light tint of the palette's yellow
 
 
-# ------------------------------------------------------------------ geometry ---
-
-def _clip(polygon, w, b):
-    """The part of a convex polygon where w · p + b >= 0, and where its edges cross z = 0.
-
-    polygon: (K, 2) corners in order.  w: (2,).  b: a number.  Returns (inside
-    (M, 2) corners, M may be 0; crossings (C, 2) points where an edge meets z = 0).
-    """
-    z = polygon @ w + b
-    inside, crossings = [], []
-    for i in range(len(polygon)):
-        j = (i + 1) % len(polygon)
-        if z[i] >= 0:
-            inside.append(polygon[i])
-        if (z[i] >= 0) != (z[j] >= 0):
-            point = polygon[i] + z[i] / (z[i] - z[j]) * (polygon[j] - polygon[i])
-            inside.append(point)
-            crossings.append(point)
-    return np.array(inside).reshape(-1, 2), np.array(crossings).reshape(-1, 2)
-
-
-def _box(xlim, ylim):
-    """The corners (4, 2) of the box xlim × ylim, counter-clockwise."""
-    return np.array([[xlim[0], ylim[0]], [xlim[1], ylim[0]], [xlim[1], ylim[1]], [xlim[0], ylim[1]]])
-
-
-def _as_patch_corners(corners):
-    """(M, 2) corners, or a single invisible point when the region is empty."""
-    return corners if len(corners) >= 3 else np.zeros((3, 2))
-
-
-def split_box(w, b, xlim, ylim):
-    """Cut the box by the line w · x + b = 0.
-
-    w: (2,).  b: a number.  Returns (fire (M, 2) corners of the region with
-    z >= 0, rest (K, 2) corners of the region with z < 0, line (xs, ys): the
-    boundary's end points inside the box, empty when it misses the box or w = 0).
-    """
-    w = np.asarray(w, dtype=float)
-    box = _box(xlim, ylim)
-    fire, crossings = _clip(box, w, b)
-    rest, _ = _clip(box, -w, -b)
-    if not np.any(w):  # no line: the whole box is on one side
-        crossings = np.zeros((0, 2))
-    return _as_patch_corners(fire), _as_patch_corners(rest), (crossings[:2, 0], crossings[:2, 1])
-
+# ------------------------------------------------------------------ readouts ---
 
 def weights_text(w, b, decimals=2):
     """'w = (0.50, −1.00), b = 0.25' with true minus signs."""
@@ -153,17 +109,6 @@ SUM_XY = (6.2, 2.5)
 ROW_TOP, ROW_STEP = 0.86, 0.1  # table rows, in table-axes coordinates
 COLUMNS = (0.06, 0.16, 0.28, 0.40, 0.53)
 MARK_X, TABLE_RIGHT = 0.61, 0.64
-
-
-def influence(decisions):
-    """How often flipping each input changes the decision.
-
-    decisions: (8,) 0/1 for the situations in binary order (x1 x2 x3 = 000 ... 111).
-    Returns (3,) counts out of 4: for input i, the pairs of situations that differ
-    only in x_i and get different decisions.
-    """
-    d = np.asarray(decisions).reshape(2, 2, 2)
-    return np.array([int(np.sum(np.diff(d, axis=axis) != 0)) for axis in range(3)])
 
 
 def walk_votes(w, x, b):
@@ -324,18 +269,6 @@ BOUNDARY_KNOBS = [
 ]
 
 
-def two_clouds(n=40, seed=0):
-    """Two clouds of points that a straight line can separate.
-
-    Returns X (n, 2) and y (n,) labels 0/1: class 0 around (−1, 0.8), class 1
-    around (1, −0.6), half of the points each.
-    """
-    rng = np.random.default_rng(seed)
-    half = n // 2
-    X = np.vstack([rng.normal((-1.0, 0.8), 0.5, (half, 2)), rng.normal((1.0, -0.6), 0.5, (n - half, 2))])
-    return X, np.repeat([0, 1], [half, n - half])
-
-
 def weight_arrow(w, b, length=1.0, width=0.05, head=0.22):
     """An arrow along w, starting on the line z = 0 at its point nearest the origin.
 
@@ -423,10 +356,10 @@ def draw_boundary(fig, X, y):
 def decision_boundary(X=None, y=None):
     """A step neuron on two inputs: w1, w2 turn its boundary line, b shifts it.
 
-    X: (N, 2) points and y: (N,) labels 0/1; defaults to ``two_clouds()``.
+    X: (N, 2) points and y: (N,) labels 0/1; defaults to ``datasets.two_clouds()``.
     """
     if X is None:
-        X, y = two_clouds()
+        X, y = datasets.two_clouds()
     alt = ("Two clouds of points, blue circles (class 0) and orange squares (class 1), on a plane "
            "cut by a straight line where the neuron's weighted sum is zero. The side where the "
            "neuron outputs 1 is shaded orange, the other blue; an arrow shows the weight vector, "
@@ -437,20 +370,11 @@ def decision_boundary(X=None, y=None):
 
 # ------------------------------------------------------- perceptron learning ---
 
-START_W, START_B, RATE = (-0.5, 1.0), 0.25, 0.5
-MAX_UPDATES = 40
 GATE_BOX = (-0.6, 1.6)
 LEARNING_KNOBS = [
     Slider("t", "updates so far", 0, MAX_UPDATES, 0, 1, integer=True),
     Choice("task", "logic gate", ("AND", "OR", "XOR"), "AND"),
 ]
-
-
-@lru_cache(maxsize=None)
-def gate_run(task):
-    """The perceptron rule run for MAX_UPDATES updates on a gate, from the fixed start."""
-    X, y = perceptron.logic_gate(task)
-    return perceptron.train(X, y, MAX_UPDATES, w0=START_W, b0=START_B, lr=RATE)
 
 
 def _point_text(x):

@@ -1,46 +1,31 @@
 """Chapter 7 figures: small networks trained on 2-D data sets, what their hidden
 units learn, digits, and networks that are too small or too big.
 
-Every picture is a pure function of its knob values. Training is the costly
-part, so each distinct setting is trained once (full-batch gradient descent,
-fixed seeds) by a cached function that keeps a copy of the weights every few
-epochs; the "epochs trained" knob only picks one of those snapshots.
-
-Knob budget. A later step renders every frame of every knob combination for the
-static book, so the grids are kept small on purpose:
-
-* ``train_network``: 4 data sets × 2 activations × 4 widths (2, 4, 6, 8) ×
-  2 depths (1, 2) × 3 learning rates (0.5, 2.5, 4.5) = 192 distinct trainings
-  of 600 epochs (about 0.05 s each), a snapshot every 50 epochs: 13 frames
-  per training, 2,496 frames in all.
-* ``hidden_units``: reuses 4 of those trainings (width 8, depth 2, tanh,
-  lr 2.5): 4 data sets × 2 layers × 13 snapshots = 104 frames.
-* ``too_small_too_big``: 4 network sizes trained once each for 2,000 epochs
-  with a validation loss, a snapshot every 100 epochs: 84 frames.
+Every picture is a pure function of its knob values. The data sets, the
+training runs and their snapshots live in ``nnlib.chapters.training``; the
+"epochs trained" knob only picks one of a run's snapshots.
 """
 import functools
 import textwrap
-from dataclasses import dataclass
 
 import numpy as np
 
-from .. import activations, datasets, losses
+from .. import activations
+from ..chapters import frozen
+from ..chapters.training import (
+    EPOCHS, EVERY, FIT_EPOCHS, FIT_EVERY, HIDDEN, SIZES, best_epoch, dataset, fitted, network, noisy_moons,
+    trained)
 from ..knobs import Choice, KnobFigure, Slider
-from ..layers import Sequential
 from ..plotting import (
     legible_axes,
     CLASS_COLORS, CLASS_MARKERS, COLORS, draw_surface, grid_points, readout, scatter_classes,
     style_axes)
-from ..train import accuracy, fit
 
 __all__ = ["train_network", "hidden_units", "too_small_too_big"]
 
 BOX = (-2.2, 2.2)
 """Both axes of every 2-D picture run over this interval."""
 GRID_N = 60
-LOSS = "binary_cross_entropy_with_logits"
-EPOCHS, EVERY = 600, 50
-SEED = 0
 
 KNOBS = [
     Choice("data", "data set", ("xor", "moons", "circles", "spirals"), "moons"),
@@ -52,140 +37,13 @@ KNOBS = [
 ]
 
 
-# ------------------------------------------------------------------ data sets
-
-def _frozen(*arrays):
-    """Mark arrays read-only (they live in a cache shared by every figure)."""
-    for array in arrays:
-        array.flags.writeable = False
-    return arrays
-
-
-@functools.lru_cache(maxsize=None)
-def dataset(name):
-    """The chapter's version of a 2-D data set: X (200, 2) inside BOX and y (200,) labels 0/1.
-
-    name: "xor", "moons", "circles" or "spirals". Moons are centred and the
-    rings and spirals enlarged so that all four fill the same square.
-    """
-    makers = {
-        "xor": lambda: datasets.xor(200, noise=0.25),
-        "moons": lambda: _centred_moons(200, noise=0.12, seed=0),
-        "circles": lambda: _scaled(datasets.circles(200, noise=0.1), 1.5),
-        "spirals": lambda: _scaled(datasets.spirals(200, noise=0.1), 1.7),
-    }
-    if name not in makers:
-        raise ValueError(f"unknown data set {name!r}; expected one of {sorted(makers)}")
-    X, y = makers[name]()
-    return _frozen(X, y)
-
-
-def _centred_moons(n, noise, seed):
-    """datasets.moons moved so that the pair is centred on the origin and enlarged a little."""
-    X, y = datasets.moons(n, noise=noise, seed=seed)
-    return (X - np.array([0.5, 0.25])) * 1.2, y
-
-
-def _scaled(data, factor):
-    """(X, y) with X multiplied by factor."""
-    X, y = data
-    return X * factor, y
-
+# ------------------------------------------------------------------ the picture's grid
 
 @functools.lru_cache(maxsize=1)
 def _grid():
     """The GRID_N² points where the pictures evaluate a network: (GRID_N², 2)."""
-    (points,) = _frozen(grid_points(BOX, BOX, GRID_N))
+    (points,) = frozen(grid_points(BOX, BOX, GRID_N))
     return points
-
-
-# ------------------------------------------------------------------ training
-
-@dataclass(frozen=True)
-class Run:
-    """One training, kept for the figures.
-
-    sizes: layer widths [2, ..., 1].  activation: hidden activation name.
-    epochs: (S,) epochs at which the weights were copied (0 = before training).
-    weights: S lists of parameter arrays, in the order of ``Sequential.parameters()``.
-    accuracy, val_accuracy: (S,) accuracy on the training and validation data at
-    each snapshot (val_accuracy is empty without validation data).
-    loss: training loss after 0, 1, 2, ... epochs (shorter if training diverged).
-    val_loss: validation loss after 1, 2, ... epochs (empty without validation data).
-    message: why training stopped early ("" if it did not).
-    """
-
-    sizes: tuple
-    activation: str
-    epochs: tuple
-    weights: tuple
-    accuracy: tuple
-    loss: tuple
-    val_accuracy: tuple = ()
-    val_loss: tuple = ()
-    message: str = ""
-
-    @property
-    def diverged(self):
-        return bool(self.message)
-
-    def snapshot(self, t):
-        """Index of the snapshot taken after t epochs, or None if training never got there."""
-        return self.epochs.index(t) if t in self.epochs else None
-
-
-def network(run, index):
-    """The network of snapshot ``index`` of ``run``, as a fresh Sequential."""
-    net = Sequential.mlp(list(run.sizes), activation=run.activation, seed=SEED)
-    for param, value in zip(net.parameters(), run.weights[index]):
-        param[...] = value
-    return net
-
-
-def _snapshot(net, X, y, X_val, y_val):
-    """(copied weights, training accuracy, validation accuracy or None) of net now."""
-    scores = accuracy(net.forward(X), y, threshold=0.0)
-    val = None if X_val is None else accuracy(net.forward(X_val), y_val, threshold=0.0)
-    return [p.copy() for p in net.parameters()], scores, val
-
-
-def train_run(X, y, sizes, activation, lr, epochs, every, X_val=None, y_val=None):
-    """Train an MLP of ``sizes`` with full-batch gradient descent; returns a Run.
-
-    X: (N, 2), y: (N,) labels 0/1; optional X_val, y_val the same for validation.
-    A snapshot (weights and accuracies) is kept before training and after every
-    ``every`` epochs, until training ends or diverges.
-    """
-    net = Sequential.mlp(list(sizes), activation=activation, seed=SEED)
-    targets = y.reshape(-1, 1).astype(np.float64)
-    snaps = {0: _snapshot(net, X, y, X_val, y_val)}
-
-    def keep(epoch, history):
-        if epoch % every == 0 and not history.diverged:
-            snaps[epoch] = _snapshot(net, X, y, X_val, y_val)
-
-    val = {} if X_val is None else {"X_val": X_val, "y_val": y_val.reshape(-1, 1).astype(np.float64)}
-    history = fit(net, X, targets, loss=LOSS, lr=lr, epochs=epochs, seed=SEED, callback=keep, **val)
-    loss = list(history.loss)
-    if not history.diverged:  # history.loss[k] is the loss after k updates; add the last one
-        loss.append(_loss_of(net, X, targets))
-    kept = [e for e in sorted(snaps) if e < len(loss)]  # a snapshot needs its loss too
-    weights, acc, val_acc = zip(*(snaps[e] for e in kept))
-    return Run(tuple(sizes), activation, tuple(kept), weights, acc, tuple(loss),
-               () if X_val is None else val_acc, tuple(history.val_loss), history.message)
-
-
-def _loss_of(net, X, targets):
-    """The chapter's loss of net on (X, targets)."""
-    return losses.get(LOSS)(net.forward(X), targets)[0]
-
-
-@functools.lru_cache(maxsize=256)
-def trained(data, f, width, depth, lr):
-    """The cached Run for one setting of the training figure's knobs (see KNOBS)."""
-    X, y = dataset(data)
-    sizes = (2,) + (width,) * depth + (1,)
-    return train_run(X, y, sizes, f, lr, EPOCHS, EVERY)
 
 
 def probability_map(net):
@@ -305,9 +163,6 @@ def train_neighbours(values):
 
 # ------------------------------------------------------------------ figure 2: hidden units
 
-HIDDEN = {"f": "tanh", "width": 8, "depth": 2, "lr": 2.5}
-"""The network whose hidden units figure 2 shows (one of figure 1's settings)."""
-
 UNIT_KNOBS = [
     Choice("data", "data set", ("xor", "moons", "circles", "spirals"), "circles"),
     Slider("layer", "hidden layer shown", 1, 2, 1, 1, integer=True),
@@ -368,46 +223,10 @@ def hidden_units():
 
 # ------------------------------------------------------------------ figure 3: too small, too big
 
-SIZES = {
-    "1 unit": (2, 1, 1),
-    "4 units": (2, 4, 1),
-    "16 units": (2, 16, 1),
-    "2 × 32 units": (2, 32, 32, 1),
-}
-FIT_EPOCHS, FIT_EVERY, FIT_LR = 2000, 100, 1.0
-
 FIT_KNOBS = [
     Choice("size", "hidden units", tuple(SIZES), "16 units"),
     Slider("t", "epochs trained", 0, FIT_EPOCHS, FIT_EPOCHS, FIT_EVERY, integer=True),
 ]
-
-
-@functools.lru_cache(maxsize=1)
-def noisy_moons():
-    """Few noisy training points and many validation points from the same moons.
-
-    Returns X_train (30, 2), y_train (30,), X_val (300, 2), y_val (300,).
-    """
-    X, y = _centred_moons(30, noise=0.3, seed=1)
-    X_val, y_val = _centred_moons(300, noise=0.3, seed=2)
-    return _frozen(X, y, X_val, y_val)
-
-
-@functools.lru_cache(maxsize=None)
-def fitted(size):
-    """The cached Run of one network size on noisy_moons(), with validation loss."""
-    X, y, X_val, y_val = noisy_moons()
-    sizes = SIZES[size] if size in SIZES else _unknown_size(size)
-    return train_run(X, y, sizes, "relu", FIT_LR, FIT_EPOCHS, FIT_EVERY, X_val, y_val)
-
-
-def _unknown_size(size):
-    raise ValueError(f"unknown size {size!r}; expected one of {list(SIZES)}")
-
-
-def best_epoch(run):
-    """The epoch with the lowest validation loss (after 1, 2, ... epochs)."""
-    return int(np.argmin(run.val_loss)) + 1
 
 
 def fitting_frame(*, size, t):
@@ -495,20 +314,6 @@ def draw_digits(axes, images, titles):
         ax.set_yticks([])
         ax.set_title(title, fontsize=12)
     return axes
-
-
-def confusion_matrix(labels, predicted, n_classes=10):
-    """Counts C (K, K): C[i, j] = how many examples of class i were predicted as j.
-
-    labels, predicted: (N,) integer classes in 0..n_classes-1.
-    """
-    labels, predicted = np.asarray(labels), np.asarray(predicted)
-    if labels.shape != predicted.shape or labels.ndim != 1:
-        raise ValueError(f"labels and predicted must be 1-D of the same length, got shapes "
-                         f"{labels.shape} and {predicted.shape}")
-    counts = np.zeros((n_classes, n_classes), dtype=np.int64)
-    np.add.at(counts, (labels, predicted), 1)
-    return counts
 
 
 @legible_axes

@@ -5,8 +5,9 @@ import re
 
 import numpy as np
 
-from .. import datasets, train
-from ..figures.forward import xor_model
+from .. import datasets
+from ..chapters.layers import xor_model
+from ..metrics import accuracy
 from . import Feedback, as_number, friendly
 
 XOR_TARGET = 0.95
@@ -142,7 +143,7 @@ def check_xor(w1, b1, w2, b2, target=XOR_TARGET):
     """Does the XOR figure's network with these knob values classify the points well enough?"""
     values = [_one_number(v, name) for v, name in ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"))]
     X, y = datasets.xor()
-    acc = train.accuracy(xor_model(*values)(X), y)
+    acc = accuracy(xor_model(*values)(X), y)
     if acc >= target:
         return Feedback(True, f"accuracy {acc:.0%}: the band between your two lines holds the "
                               f"orange clouds and leaves the blue ones outside.")

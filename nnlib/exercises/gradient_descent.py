@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import datasets, gradcheck, losses
-from ..figures.descent import descent_run, neuron_chain
+from ..chapters.gradient_descent import descent_run, neuron_chain
 from ..plotting import number
 from . import Feedback, as_number, call_reader, friendly, replace_none
 from .loss import near, short

@@ -3,9 +3,10 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib.exercises import descent as exercises
-from nnlib.figures import descent as figures
-from nnlib.figures.loss import best_line
+from nnlib.chapters import gradient_descent as chapter
+from nnlib.chapters.loss import best_line
+from nnlib.exercises import gradient_descent as exercises
+from nnlib.figures import gradient_descent
 from nnlib.gradcheck import numerical_gradient, relative_error
 from nnlib.layers import Activation, Dense, Sequential
 
@@ -25,7 +26,7 @@ def analytic(w, b):
 # ------------------------------------------------------------------ helpers ---
 @pytest.mark.parametrize("w, b", [(0.0, 0.0), (-1.0, 3.0), (2.5, -4.0)])
 def test_line_gradient_is_nnlibs_backward_and_the_formula(w, b):
-    loss, grad = figures.line_gradient(w, b, X, Y)
+    loss, grad = chapter.line_gradient(w, b, X, Y)
     assert loss == pytest.approx(nnlib.losses.mse(w * X + b, Y)[0])
     np.testing.assert_allclose(grad, analytic(w, b), rtol=1e-12)
     knobs = np.array([w, b])
@@ -35,17 +36,17 @@ def test_line_gradient_is_nnlibs_backward_and_the_formula(w, b):
 
 def test_gradient_descent_path_on_a_bowl():
     """On L = p·p the update is p <- (1 - 2 lr) p, a geometric sequence."""
-    path = figures.gradient_descent_path(lambda p: 2 * p, [1.0, -2.0], 0.1, 5)
+    path = chapter.gradient_descent_path(lambda p: 2 * p, [1.0, -2.0], 0.1, 5)
     assert path.shape == (6, 2)
     np.testing.assert_allclose(path, np.outer(0.8 ** np.arange(6), [1.0, -2.0]))
-    assert figures.gradient_descent_path(lambda p: 2 * p, [1.0], 0.1, 0).shape == (1, 1)
+    assert chapter.gradient_descent_path(lambda p: 2 * p, [1.0], 0.1, 0).shape == (1, 1)
 
 
 def test_gradient_descent_path_stops_when_it_escapes_or_breaks():
-    path = figures.gradient_descent_path(lambda p: 2 * p, [1.0], 2.0, 100)   # factor −3 per step
-    assert len(path) < 101 and np.abs(path[-1]).max() > figures.ESCAPE
-    assert np.abs(path[-2]).max() <= figures.ESCAPE
-    broken = figures.gradient_descent_path(lambda p: p * np.inf, [1.0], 0.1, 5)
+    path = chapter.gradient_descent_path(lambda p: 2 * p, [1.0], 2.0, 100)   # factor −3 per step
+    assert len(path) < 101 and np.abs(path[-1]).max() > chapter.ESCAPE
+    assert np.abs(path[-2]).max() <= chapter.ESCAPE
+    broken = chapter.gradient_descent_path(lambda p: p * np.inf, [1.0], 0.1, 5)
     assert broken.shape == (1, 1) and np.all(np.isfinite(broken))
 
 
@@ -54,21 +55,21 @@ def test_gradient_descent_path_stops_when_it_escapes_or_breaks():
     (([1.0], 0.1, 2.5), ValueError), (([[1.0]], 0.1, 3), ValueError)])
 def test_gradient_descent_path_refuses_bad_input(args, error):
     with pytest.raises(error):
-        figures.gradient_descent_path(lambda p: p, *args)
+        chapter.gradient_descent_path(lambda p: p, *args)
 
 
 def test_descent_run_follows_the_update_rule():
-    path, loss = figures.descent_run(0.05)
-    assert tuple(path[0]) == figures.START and len(path) == figures.STEPS + 1
+    path, loss = chapter.descent_run(0.05)
+    assert tuple(path[0]) == chapter.START and len(path) == chapter.STEPS + 1
     for k in (0, 1, 17, 39):
         np.testing.assert_allclose(path[k + 1], path[k] - 0.05 * analytic(*path[k]), rtol=1e-12)
         assert loss[k] == pytest.approx(nnlib.losses.mse(path[k, 0] * X + path[k, 1], Y)[0])
 
 
 def test_descent_run_equals_nnlib_fit_full_batch():
-    path, _ = figures.descent_run(0.08)
-    model = Dense.from_weights([[figures.START[0]]], [figures.START[1]])
-    nnlib.train.fit(model, X, Y, loss="mse", lr=0.08, epochs=figures.STEPS)
+    path, _ = chapter.descent_run(0.08)
+    model = Dense.from_weights([[chapter.START[0]]], [chapter.START[1]])
+    nnlib.train.fit(model, X, Y, loss="mse", lr=0.08, epochs=chapter.STEPS)
     np.testing.assert_allclose([model.W[0, 0], model.b[0]], path[-1], rtol=1e-12)
 
 
@@ -76,19 +77,19 @@ def test_descent_run_equals_nnlib_fit_full_batch():
                                           (0.1, "about right"), (0.12, "zig-zag"), (0.135, "on the edge"),
                                           (0.14, "diverging"), (0.2, "diverging")])
 def test_verdicts_match_the_curvature(lr, expected):
-    assert figures.verdict(*figures.descent_run(lr)) == expected
+    assert chapter.verdict(*chapter.descent_run(lr)) == expected
 
 
 def test_divergence_threshold_is_two_over_the_curvature():
     c = 2 * np.mean(X[:, 0] ** 2)
-    assert figures.verdict(*figures.descent_run(0.13)) != "diverging"
+    assert chapter.verdict(*chapter.descent_run(0.13)) != "diverging"
     assert 0.13 < 2 / c < 0.14
 
 
 # ------------------------------------------------------ the slope of the loss ---
 @pytest.fixture(scope="module")
 def slope():
-    return figures.slope_of_the_loss()
+    return gradient_descent.slope_of_the_loss()
 
 
 @pytest.mark.parametrize("w, b, h", [(-1.0, 3.0, 0.5), (2.5, -3.0, 1.0), (1.0, 1.0, 0.05), (-1.5, 4.0, 0.3)])
@@ -107,11 +108,11 @@ def test_slope_figure_tangent_and_nudge(slope, w, b, h):
         assert f"ΔL/Δ{key} = {(there - loss) / h:.2f}" in text
         assert f"∂L/∂{key} = {g:.2f}" in text
         # every point the knobs reach stays below the readout, inside the axes
-        assert max(loss, there) < 0.8 * figures.SLOPE_YLIM[1]
+        assert max(loss, there) < 0.8 * gradient_descent.SLOPE_YLIM[1]
 
 
 def test_smaller_nudges_approach_the_derivative():
-    values = [figures.slope_frame(X, Y, w=-1.0, b=3.0, h=h)["readout_w"] for h in (1.0, 0.5, 0.05)]
+    values = [gradient_descent.slope_frame(X, Y, w=-1.0, b=3.0, h=h)["readout_w"] for h in (1.0, 0.5, 0.05)]
     ratios = [float(minus(v.split("ΔL/Δw = ")[1].split("\n")[0])) for v in values]
     gaps = np.abs(np.array(ratios) - analytic(-1.0, 3.0)[0])
     assert gaps[0] > gaps[1] > gaps[2]
@@ -121,7 +122,7 @@ def test_smaller_nudges_approach_the_derivative():
 @pytest.mark.parametrize("x, w, b, y", [(1.5, 0.5, -0.5, 1.0), (-2.0, -3.0, -3.0, 0.0), (0.0, 1.0, 2.0, 1.0),
                                         (3.0, 1.0, -3.0, 1.0)])
 def test_neuron_chain_matches_nnlib_and_finite_differences(x, w, b, y):
-    chain = figures.neuron_chain(x, w, b, y)
+    chain = chapter.neuron_chain(x, w, b, y)
     net = Sequential(Dense.from_weights([[w]], [b]), Activation("sigmoid"))
     X1, Y1 = np.array([[x]]), np.array([[y]])
     loss, dout = nnlib.losses.mse(net.forward(X1), Y1)
@@ -135,9 +136,9 @@ def test_neuron_chain_matches_nnlib_and_finite_differences(x, w, b, y):
 
 
 def test_neuron_graph_shows_the_numbers():
-    graph = figures.neuron_graph()
+    graph = gradient_descent.neuron_graph()
     graph.set(x=1.5, w=0.5, b=-0.5)
-    chain = figures.neuron_chain(1.5, 0.5, -0.5, 1.0)
+    chain = chapter.neuron_chain(1.5, 0.5, -0.5, 1.0)
     texts = {name: minus(artist.get_text()) for name, artist in graph.artists.items()}
     assert texts["fwd_z"] == "z = 0.250" and texts["fwd_a"] == f"a = {chain['a']:.3f}"
     assert texts["back_w"] == f"∂L/∂w = {chain['dL_dw']:.3f}"
@@ -152,9 +153,9 @@ def test_neuron_graph_shows_the_numbers():
 
 def test_a_saturated_neuron_barely_learns():
     """The chapter's example: x = 2, w = −3, b = −3 is badly wrong, yet its gradients almost vanish."""
-    graph = figures.neuron_graph()
+    graph = gradient_descent.neuron_graph()
     graph.set(x=2.0, w=-3.0, b=-3.0)
-    chain = figures.neuron_chain(2.0, -3.0, -3.0, 1.0)
+    chain = chapter.neuron_chain(2.0, -3.0, -3.0, 1.0)
     assert chain["L"] > 0.99 and abs(chain["dL_dw"]) < 1e-3
     assert minus(graph.artists["back_w"].get_text()) in ("∂L/∂w = -0.000", "∂L/∂w = -0.001")
 
@@ -162,20 +163,20 @@ def test_a_saturated_neuron_barely_learns():
 # ------------------------------------------------------- gradient descent ---
 @pytest.fixture(scope="module")
 def descent():
-    return figures.descent_path()
+    return gradient_descent.descent_path()
 
 
 @pytest.mark.parametrize("t, lr", [(0, 0.05), (10, 0.05), (40, 0.01), (40, 0.12), (12, 0.15), (40, 0.16)])
 def test_descent_figure_path_and_readout(descent, t, lr):
     descent.set(t=t, lr=lr)
-    path, loss = figures.descent_run(lr)
+    path, loss = chapter.descent_run(lr)
     k = min(t, len(path) - 1)
     xs, ys = descent.artists["path"].get_data()
     np.testing.assert_allclose(np.column_stack([xs, ys]), path[:k + 1])
     steps, curve = descent.artists["curve"].get_data()
     np.testing.assert_allclose(curve, loss[:k + 1])
     assert descent.artists["readout"].get_text().startswith(f"step {k}:")
-    verdict = figures.VERDICTS[figures.verdict(path, loss)]
+    verdict = gradient_descent.VERDICTS[chapter.verdict(path, loss)]
     assert descent.artists["verdict"].get_text() == f"η = {lr:.3f}: {verdict}"
 
 
@@ -186,7 +187,7 @@ def test_divergence_is_announced_not_crashed(descent):
     assert "went UP" in descent.artists["warning"].get_text()
     assert "too large" in descent.artists["verdict"].get_text()
     descent.set(t=40, lr=0.16)
-    path, _ = figures.descent_run(0.16)
+    path, _ = chapter.descent_run(0.16)
     assert len(path) < 41
     assert f"after step {len(path) - 1} the knobs left the map" in descent.artists["warning"].get_text()
     assert "off the chart" in descent.artists["readout"].get_text()
@@ -203,26 +204,26 @@ def test_descent_never_warns_on_a_converging_run(descent):
 
 # --------------------------------------------------------- epochs and batches ---
 def test_batch_runs_are_nnlib_fit():
-    points, history = figures.batch_run("4")
-    assert points.shape == (figures.EPOCHS + 1, 2) and len(history.loss) == figures.EPOCHS
-    model = Dense.from_weights([[figures.START[0]]], [figures.START[1]])
-    again = nnlib.train.fit(model, X, Y, loss="mse", lr=figures.BATCH_LR, epochs=figures.EPOCHS,
+    points, history = chapter.batch_run("4")
+    assert points.shape == (chapter.EPOCHS + 1, 2) and len(history.loss) == chapter.EPOCHS
+    model = Dense.from_weights([[chapter.START[0]]], [chapter.START[1]])
+    again = nnlib.train.fit(model, X, Y, loss="mse", lr=chapter.BATCH_LR, epochs=chapter.EPOCHS,
                             batch_size=4, seed=0)
     np.testing.assert_allclose(again.loss, history.loss)
     np.testing.assert_allclose([model.W[0, 0], model.b[0]], points[-1])
 
 
 def test_full_batch_points_are_plain_gradient_descent():
-    points, history = figures.batch_run("12 (all)")
-    path, loss = figures.descent_run(figures.BATCH_LR, steps=figures.EPOCHS)
+    points, history = chapter.batch_run("12 (all)")
+    path, loss = chapter.descent_run(chapter.BATCH_LR, steps=chapter.EPOCHS)
     np.testing.assert_allclose(points, path, rtol=1e-12)
     np.testing.assert_allclose(history.loss, loss[:-1])     # the loss during each epoch, before its step
 
 
 @pytest.mark.parametrize("batch, epochs", [("1", 0), ("1", 30), ("4", 5), ("12 (all)", 17)])
 def test_batch_figure_frame(batch, epochs):
-    frame = figures.batch_frame(batch=batch, epochs=epochs)
-    points, history = figures.batch_run(batch)
+    frame = gradient_descent.batch_frame(batch=batch, epochs=epochs)
+    points, history = chapter.batch_run(batch)
     np.testing.assert_allclose(np.column_stack(frame["path"]), points[:epochs + 1])
     np.testing.assert_allclose(frame["curve"][1], history.loss[:epochs])
     updates = {"1": 12, "4": 3, "12 (all)": 1}[batch]
@@ -230,7 +231,7 @@ def test_batch_figure_frame(batch, epochs):
 
 
 def test_smaller_batches_fall_faster_per_epoch():
-    final = {b: figures.batch_run(b)[1].loss[4] for b in figures.BATCHES}
+    final = {b: chapter.batch_run(b)[1].loss[4] for b in chapter.BATCHES}
     assert final["1"] < final["4"] < final["12 (all)"]
 
 
@@ -277,7 +278,7 @@ def test_line_gradient_checker_names_the_slip(fn, hint):
 
 def test_line_gradient_checker_accepts_right_answers():
     assert exercises.check_line_gradients(right_gradients).ok
-    via_nnlib = lambda w, b, X, y: tuple(figures.line_gradient(w, b, X, y)[1])  # noqa: E731
+    via_nnlib = lambda w, b, X, y: tuple(chapter.line_gradient(w, b, X, y)[1])  # noqa: E731
     assert exercises.check_line_gradients(via_nnlib).ok
     as_arrays = lambda w, b, X, y: [np.array([v]) for v in right_gradients(w, b, X, y)]  # noqa: E731
     assert exercises.check_line_gradients(as_arrays).ok
@@ -296,6 +297,6 @@ def test_learning_rate_checker():
 
 
 def test_exercise_neuron_matches_the_solution():
-    chain = figures.neuron_chain(**exercises.NEURON)
+    chain = chapter.neuron_chain(**exercises.NEURON)
     assert chain["z"] == 0 and chain["a"] == 0.5 and chain["dL_dw"] == pytest.approx(-0.75)
     assert best_line(X, Y)[0] == pytest.approx(0.941, abs=1e-3)

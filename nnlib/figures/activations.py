@@ -13,19 +13,20 @@ Plus two static drawings for the chapter: ``draw_gallery`` (all six functions an
 their slopes) and ``draw_layer_gradients`` (gradient size per layer in a real deep
 network at its first step).
 """
-from functools import lru_cache, partial
+from functools import partial
 
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .. import activations, datasets, layers, losses
+from .. import activations, datasets
+from ..chapters.activations import (
+    LEAK, best_line, bump_mse, chain_factor, collapse, evaluate, hidden_output, layer_gradients)
 from ..knobs import Choice, KnobFigure, Slider
 from ..plotting import COLORS, number, readout, signed, style_axes, legible_axes
 
 __all__ = ["stacked_lines", "activation_explorer", "vanishing_gradient", "softmax_bars", "hidden_bump"]
 
-LEAK = 0.1  # leaky ReLU slope used in the figures: big enough to see (0.01 is the usual default)
 GREY = "#999999"
 
 # name: (formula, range, derivative) as the readouts print them
@@ -40,16 +41,6 @@ FACTS = {
     "identity": ("identity(z) = z", "(−∞, ∞)", "identity′(z) = 1"),
 }
 NAMES = tuple(FACTS)
-
-
-def evaluate(name, z):
-    """f(z) and f'(z) for an activation by name; z: any shape -> two arrays of that shape.
-
-    The leaky ReLU uses the figures' slope LEAK.
-    """
-    f, df = activations.get(name)
-    options = {"slope": LEAK} if name == "leaky_relu" else {}
-    return f(z, **options), df(z, **options)
 
 
 def side_panel(fig, spec):
@@ -74,11 +65,6 @@ STACK_KNOBS = [
     Slider("b2", "layer 2 bias", -2.0, 2.0, 1.0, 0.1),
     Choice("f", "function between the layers", ("identity", "relu", "tanh"), "identity"),
 ]
-
-
-def collapse(w1, b1, w2, b2):
-    """The single line that two stacked linear layers make: (w2·w1, w2·b1 + b2)."""
-    return w2 * w1, w2 * b1 + b2
 
 
 def stacked_frame(*, w1, b1, w2, b2, f):
@@ -249,11 +235,6 @@ def power(value):
     return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPT)}"
 
 
-def chain_factor(name, z, depth):
-    """f'(z) ** depth: the share of the gradient left after `depth` units, each with weight 1 and input z."""
-    return float(evaluate(name, z)[1]) ** depth
-
-
 def vanishing_frame(*, z, depth):
     """Markers on the slope curves at z, the product of slopes for 1..depth layers, and the numbers."""
     frame = {"z_line": ([z, z], [0.0, 1.0])}
@@ -315,23 +296,6 @@ def vanishing_gradient():
            "Right, on a log scale: the product of those slopes through 1 to depth layers; the "
            "sigmoid's falls at least as fast as 0.25 to the power depth.")
     return KnobFigure(VANISH_KNOBS, draw_vanishing, vanishing_frame, alt=alt, figsize=(10.3, 5.4))
-
-
-@lru_cache(maxsize=8)
-def layer_gradients(activation, depth=10, width=16, seed=0):
-    """Root-mean-square of each Dense layer's dW after one backward pass: (depth + 1,), first layer first.
-
-    The network is Sequential.mlp([2, width × depth, 1]) with a sigmoid output, as
-    initialised (He for relu, Xavier otherwise), on the two-moons data with the
-    binary cross-entropy loss.
-    """
-    X, y = datasets.moons(200, seed=seed)
-    net = layers.Sequential.mlp([2] + [width] * depth + [1], activation=activation,
-                                output_activation="sigmoid", seed=seed)
-    _, dout = losses.binary_cross_entropy(net.forward(X), y.reshape(-1, 1))
-    net.backward(dout)
-    dense = [layer for layer in net if isinstance(layer, layers.Dense)]
-    return np.array([np.sqrt(np.mean(layer.dW ** 2)) for layer in dense])
 
 
 @legible_axes
@@ -428,31 +392,6 @@ BUMP_KNOBS = [
 ]
 
 
-def bump_points(n=25, width=0.7, noise=0.03, seed=0):
-    """A bump to fit: X (n, 1) evenly spaced on [−3, 3], y (n, 1) = e^(−x²/(2·width²)) + noise."""
-    X = np.linspace(-3.0, 3.0, n).reshape(-1, 1)
-    y = np.exp(-X ** 2 / (2 * width ** 2)) + noise * np.random.default_rng(seed).standard_normal((n, 1))
-    return X, y
-
-
-def hidden_output(x, *, f, w1, b1, w2, b2, v1, v2):
-    """x: (N,) or (N, 1) inputs -> (each unit's share v_i·f(w_i·x + b_i), the sum ŷ), same shape."""
-    unit1 = v1 * evaluate(f, w1 * x + b1)[0]
-    unit2 = v2 * evaluate(f, w2 * x + b2)[0]
-    return (unit1, unit2), unit1 + unit2
-
-
-def bump_mse(X, y, **knobs):
-    """Mean squared error of the two-unit network on the points X (N, 1), y (N, 1)."""
-    return losses.mse(hidden_output(X, **knobs)[1], y)[0]
-
-
-def best_line(X, y):
-    """The least-squares line through X (N, 1), y (N, 1): (w, b, its mean squared error)."""
-    w, b = np.polyfit(X[:, 0], y[:, 0], deg=1)
-    return w, b, losses.mse(w * X + b, y)[0]
-
-
 def bump_frame(X, y, **knobs):
     """The network's curve, each hidden unit's share, and a readout with the live MSE."""
     (unit1, unit2), out = hidden_output(BUMP_X, **knobs)
@@ -494,10 +433,10 @@ def draw_bump(fig, X, y):
 def hidden_bump(X=None, y=None):
     """Knobs on two hidden units (w, b each), their output weights v1, v2 and f: fit a bump.
 
-    X: (N, 1) and y: (N, 1); defaults to ``bump_points()``.
+    X: (N, 1) and y: (N, 1); defaults to ``datasets.bump_points()``.
     """
     if X is None:
-        X, y = bump_points()
+        X, y = datasets.bump_points()
     alt = ("Points in the shape of a bump, the best straight line through them, and the output of a "
            "network with two hidden units (thick) with each unit's share faint; a box shows the "
            "network's equation and its mean squared error.")

@@ -8,8 +8,9 @@ from matplotlib.figure import Figure
 
 import nnlib
 from nnlib import datasets, plotting
-from nnlib.exercises import forward as exercises
-from nnlib.figures import forward
+from nnlib.chapters import layers as chapter
+from nnlib.exercises import layers as exercises
+from nnlib.figures import layers
 
 
 def relu(z):
@@ -24,25 +25,25 @@ def edge_widths(knob_figure):
 
 @pytest.fixture(scope="module")
 def small():
-    return forward.forward_pass()
+    return layers.forward_pass()
 
 
 @pytest.mark.parametrize("x1, x2, w, v", [(1.0, -0.5, 0.8, 1.2), (-2.0, 2.0, -2.0, 2.0),
                                           (0.0, 0.0, 0.0, 0.0), (1.5, 0.3, -0.7, -1.1)])
 def test_small_network_nodes_show_the_forward_pass(small, x1, x2, w, v):
     small.set(x1=x1, x2=x2, w=w, v=v)
-    W1, W2 = forward.SMALL_W1.copy(), forward.SMALL_W2.copy()
+    W1, W2 = chapter.SMALL_W1.copy(), chapter.SMALL_W2.copy()
     W1[0, 0], W2[0, 0] = w, v
-    z = np.array([x1, x2]) @ W1 + forward.SMALL_B1
+    z = np.array([x1, x2]) @ W1 + chapter.SMALL_B1
     h = relu(z)
-    y_hat = h @ W2 + forward.SMALL_B2
+    y_hat = h @ W2 + chapter.SMALL_B2
     shown = [small.artists[f"value {l}.{i}"].get_text() for l, n in enumerate((2, 3, 1))
              for i in range(n)]
     expected = [plotting.number(round(val, 2) + 0.0) for val in [x1, x2, *h, *y_hat]]
     assert shown == expected
     text = small.artists["readout"].get_text()
-    assert text.splitlines()[2].endswith(forward._vector(y_hat) )
-    assert forward._vector(z) in text and forward._vector(h) in text
+    assert text.splitlines()[2].endswith(layers._vector(y_hat) )
+    assert layers._vector(z) in text and layers._vector(h) in text
     # the knob weights are edge 0 (x1 -> h1) and edge 6 (h1 -> y_hat)
     colours = small.artists["edges"].get_colors()
     for k, weight in ((0, w), (6, v)):
@@ -61,7 +62,7 @@ def test_turning_a_weight_thickens_only_its_edge(small):
 
 
 def test_small_model_is_an_nnlib_network():
-    model = forward.small_model(w=0.3, v=-0.4)
+    model = chapter.small_model(w=0.3, v=-0.4)
     assert [type(layer).__name__ for layer in model] == ["Dense", "Activation", "Dense"]
     assert model[0].W[0, 0] == 0.3 and model[2].W[0, 0] == -0.4
     assert model(np.zeros((5, 2))).shape == (5, 1)
@@ -70,27 +71,27 @@ def test_small_model_is_an_nnlib_network():
 # ---------------------------------------------------------------- house prices
 
 def test_house_price_readout_matches_the_model():
-    fig = forward.house_network()
+    fig = layers.house_network()
     for size, location, bedrooms, v in [(120, 7.5, 3, 80.0), (250, 10.0, 5, 0.0), (30, 0.0, 1, 200.0)]:
         fig.set(size=size, location=location, bedrooms=bedrooms, v=v)
-        price = forward.house_price([[size, location, bedrooms]], v)[0, 0]
+        price = chapter.house_price([[size, location, bedrooms]], v)[0, 0]
         assert f"predicted price: {price:.0f} thousand" in fig.artists["readout"].get_text()
         assert fig.artists["value 2.0"].get_text() == plotting.number(round(price) + 0.0, 0)
 
 
 def test_house_inputs_are_standardized_like_the_data():
     X, _ = datasets.house_prices()
-    mean, std = forward.house_scaling()
+    mean, std = chapter.house_scaling()
     Z, _, _ = datasets.standardize(X)
     np.testing.assert_allclose((X - mean) / std, Z)
-    fig = forward.house_network()
+    fig = layers.house_network()
     fig.set(size=int(round(mean[0] / 5) * 5))
     assert abs(float(fig.artists["value 0.0"].get_text().replace("−", "-"))) < 0.1
 
 
 def hidden(size, location, bedrooms):
-    Z, _, _ = datasets.standardize([[size, location, bedrooms]], *forward.house_scaling())
-    return relu(Z @ forward.HOUSE_W1 + forward.HOUSE_B1)[0]
+    Z, _, _ = datasets.standardize([[size, location, bedrooms]], *chapter.house_scaling())
+    return relu(Z @ chapter.HOUSE_W1 + chapter.HOUSE_B1)[0]
 
 
 def test_hidden_units_mean_what_their_names_say():
@@ -106,23 +107,23 @@ def test_hidden_units_mean_what_their_names_say():
 def test_v_knob_adds_v_per_unit_of_luxury():
     house = [[150, 8.0, 3]]
     lux = hidden(150, 8.0, 3)[1]
-    gain = forward.house_price(house, 150.0) - forward.house_price(house, 50.0)
+    gain = chapter.house_price(house, 150.0) - chapter.house_price(house, 50.0)
     assert np.isclose(gain[0, 0], 100.0 * lux)
 
 
 def test_house_output_weights_are_the_rounded_least_squares_fit():
     X, y = datasets.house_prices()
     Z, _, _ = datasets.standardize(X)
-    H = relu(Z @ forward.HOUSE_W1 + forward.HOUSE_B1)
+    H = relu(Z @ chapter.HOUSE_W1 + chapter.HOUSE_B1)
     A = np.column_stack([H, np.ones(len(H))])
     best, *_ = np.linalg.lstsq(A, y[:, 0], rcond=None)
-    ours = np.r_[forward.HOUSE_W2[:, 0], forward.HOUSE_B2]
+    ours = np.r_[chapter.HOUSE_W2[:, 0], chapter.HOUSE_B2]
     np.testing.assert_allclose(ours, best, atol=2.5)  # rounded to multiples of 5
     assert np.all(ours % 5 == 0)
     # ... and the hand-made network beats the best straight-line (linear) model
     linear = np.column_stack([Z, np.ones(len(Z))])
     line_fit, *_ = np.linalg.lstsq(linear, y[:, 0], rcond=None)
-    network_error = np.abs(forward.house_price(X) - y).mean()
+    network_error = np.abs(chapter.house_price(X) - y).mean()
     linear_error = np.abs(linear @ line_fit - y[:, 0]).mean()
     assert network_error < 35 < 45 < linear_error
 
@@ -131,16 +132,16 @@ def test_house_output_weights_are_the_rounded_least_squares_fit():
 
 @pytest.fixture(scope="module")
 def xor_figure():
-    return forward.xor_by_hand()
+    return layers.xor_by_hand()
 
 
 def test_xor_surface_is_the_networks_output_on_the_grid(xor_figure):
     xor_figure.set(w1=2.0, b1=3.0, w2=-1.0, b2=-2.5)
-    grid = plotting.grid_points(forward.XOR_LIMITS, forward.XOR_LIMITS, forward.XOR_GRID)
+    grid = plotting.grid_points(chapter.XOR_LIMITS, chapter.XOR_LIMITS, layers.XOR_GRID)
     h = 1 / (1 + np.exp(-(grid @ np.array([[4.0, 4.0], [2.0, -1.0]]) + [3.0, -2.5])))
     p = 1 / (1 + np.exp(-(h @ [6.0, -6.0] - 3.0)))
     image = np.asarray(xor_figure.artists["surface"].get_array())
-    np.testing.assert_allclose(image, p.reshape(forward.XOR_GRID, forward.XOR_GRID))
+    np.testing.assert_allclose(image, p.reshape(layers.XOR_GRID, layers.XOR_GRID))
 
 
 @pytest.mark.parametrize("knobs, accuracy", [({"w1": 0.0, "b1": 0.0, "w2": 0.0, "b2": 0.0}, "50%"),
@@ -156,17 +157,17 @@ def test_xor_lines_are_where_each_hidden_unit_is_one_half(xor_figure):
     np.testing.assert_allclose(4 * np.asarray(xs) + 3.0 * np.asarray(ys) + 2.5, 0.0, atol=1e-12)
     xs, ys = xor_figure.artists["line 2"].get_data()
     np.testing.assert_allclose(xs, [0.5, 0.5])                  # w2 = 0: the line x1 = 0.5
-    model = forward.xor_model(3.0, 2.5, 0.0, -2.0)
+    model = chapter.xor_model(3.0, 2.5, 0.0, -2.0)
     hidden_units = model[:2](np.column_stack([xs, ys]))
     np.testing.assert_allclose(hidden_units[:, 1], 0.5)
 
 
 def test_boundary_segment_cases():
-    xs, ys = forward.boundary_segment(1.0, 0.0, -1.0)
+    xs, ys = chapter.boundary_segment(1.0, 0.0, -1.0)
     np.testing.assert_allclose(xs, [1.0, 1.0])
-    xs, ys = forward.boundary_segment(0.0, 2.0, 1.0)
+    xs, ys = chapter.boundary_segment(0.0, 2.0, 1.0)
     np.testing.assert_allclose(ys, [-0.5, -0.5])
-    assert np.isnan(forward.boundary_segment(0.0, 0.0, 1.0)[0]).all()
+    assert np.isnan(chapter.boundary_segment(0.0, 0.0, 1.0)[0]).all()
 
 
 # ---------------------------------------------------------------- digits
@@ -174,7 +175,7 @@ def test_boundary_segment_cases():
 @pytest.fixture(scope="module")
 def digits():
     start = time.perf_counter()
-    net = forward.digit_network()
+    net = chapter.digit_network()
     return net, time.perf_counter() - start
 
 
@@ -189,7 +190,7 @@ def test_digit_network_shapes_and_accuracy(digits):
     assert shapes == [(3, 16), (3, 16), (3, 10), (3, 10)]
     np.testing.assert_allclose(X.sum(axis=1), 1.0)
     assert net.test_accuracy > 0.93
-    assert forward.digit_network() is net                      # cached: trained once
+    assert chapter.digit_network() is net                      # cached: trained once
 
 
 def test_digit_network_is_small_and_quick(digits):
@@ -209,7 +210,7 @@ def test_upscaled_test_images_are_their_8x8_originals(digits):
 @pytest.mark.parametrize("i", [0, 21, 59])
 def test_digit_bars_are_the_probabilities(digits, i):
     net, _ = digits
-    fig = forward.digit_probabilities().set(i=i)
+    fig = layers.digit_probabilities().set(i=i)
     probs = net.model(net.X_test[i:i + 1])[0]
     heights = [fig.artists[f"bar {k}"].get_height() for k in range(10)]
     np.testing.assert_allclose(heights, probs)
@@ -226,10 +227,10 @@ def test_digit_bars_are_the_probabilities(digits, i):
 
 def test_static_drawings():
     fig = Figure()
-    artists = forward.draw_layers(fig.add_subplot())
+    artists = layers.draw_layers(fig.add_subplot())
     assert len(artists["edges"].get_segments()) == 3 * 4 + 4 * 4 + 4 * 2
     assert artists["name 0.2"].get_text() == "x₃" and artists["name 3.1"].get_text() == "ŷ₂"
-    shown = forward.draw_upscaling([fig.add_subplot(1, 2, k) for k in (1, 2)], i=3)
+    shown = layers.draw_upscaling([fig.add_subplot(1, 2, k) for k in (1, 2)], i=3)
     assert shown[0].get_array().shape == (8, 8) and shown[1].get_array().shape == (28, 28)
     FigureCanvasAgg(fig).draw()
 

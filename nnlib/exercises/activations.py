@@ -3,8 +3,8 @@ import math
 
 import numpy as np
 
-from .. import activations
-from ..figures import activation as figures
+from .. import activations, datasets
+from ..chapters import activations as chapter
 from ..plotting import number
 from . import Feedback, as_number, friendly
 
@@ -27,7 +27,7 @@ def check_collapse(w, b):
         return Feedback(False, "replace None with numbers for w and b, then run the cell again.")
     w, b = as_number(w, "w"), as_number(b, "b")
     s = STACK
-    want_w, want_b = figures.collapse(s["w1"], s["b1"], s["w2"], s["b2"])
+    want_w, want_b = chapter.collapse(s["w1"], s["b1"], s["w2"], s["b2"])
     if _close(w, want_w) and _close(b, want_b):
         return Feedback(True, f"y = {number(want_w, 1)}·x + {number(want_b, 1)}: the same numbers as "
                               "the two layers give for every x (try x = 0 and x = 1).")
@@ -103,11 +103,11 @@ def _bump_knobs(knobs):
 def check_bump(knobs, target=TARGET_MSE):
     """Does the two-unit network with these knobs fit the bump with an MSE below target?"""
     k = _bump_knobs(knobs)
-    X, y = figures.bump_points()
-    loss = figures.bump_mse(X, y, **k)
+    X, y = datasets.bump_points()
+    loss = chapter.bump_mse(X, y, **k)
     if loss < target:
         return Feedback(True, f"MSE = {loss:.4f}, under {target}, where the best straight line "
-                              f"manages only {figures.best_line(X, y)[2]:.3f}.")
+                              f"manages only {chapter.best_line(X, y)[2]:.3f}.")
     verdict = f"MSE = {loss:.4f}, still above {target}; "
     if k["f"] == "relu":
         return Feedback(False, verdict + "two ReLU units with no output bias can only make one rise "

@@ -3,9 +3,10 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nnlib import activations
-from nnlib.exercises import activation as exercises
-from nnlib.figures import activation
+from nnlib import datasets
+from nnlib.chapters import activations as chapter
+from nnlib.exercises import activations as exercises
+from nnlib.figures import activations as figures
 
 
 def line_data(knob_figure, name):
@@ -16,7 +17,7 @@ def line_data(knob_figure, name):
 # ------------------------------------------------------------ stacked lines ---
 @pytest.fixture(scope="module")
 def stacked():
-    return activation.stacked_lines()
+    return figures.stacked_lines()
 
 
 @pytest.mark.parametrize("w1, b1, w2, b2", [(1.5, -0.5, -0.8, 1.0), (-2.0, 2.0, 2.0, -2.0),
@@ -31,8 +32,8 @@ def test_two_linear_layers_are_one_line(stacked, w1, b1, w2, b2):
     assert np.allclose(single, (w2 * w1) * x + (w2 * b1 + b2))
     assert np.allclose(composed, single)
     text = stacked.artists["readout"].get_text()
-    assert f"w₂·w₁ = {activation.number(w2 * w1)}" in text
-    assert f"w₂·b₁ + b₂ = {activation.number(w2 * b1 + b2)}" in text
+    assert f"w₂·w₁ = {figures.number(w2 * w1)}" in text
+    assert f"w₂·b₁ + b₂ = {figures.number(w2 * b1 + b2)}" in text
     assert "largest gap: 0.00" in text and "one line" in text
 
 
@@ -55,8 +56,8 @@ FORMULAS = {
     "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2),
     "tanh": (np.tanh, lambda z: 1 / np.cosh(z) ** 2),
     "relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0) * 1.0),
-    "leaky_relu": (lambda z: np.where(z > 0, z, activation.LEAK * z),
-                   lambda z: np.where(z > 0, 1.0, activation.LEAK)),
+    "leaky_relu": (lambda z: np.where(z > 0, z, chapter.LEAK * z),
+                   lambda z: np.where(z > 0, 1.0, chapter.LEAK)),
     "step": (lambda z: (z >= 0) * 1.0, lambda z: 0 * z),
     "identity": (lambda z: z, lambda z: 1 + 0 * z),
 }
@@ -64,7 +65,7 @@ FORMULAS = {
 
 @pytest.fixture(scope="module")
 def explorer():
-    return activation.activation_explorer()
+    return figures.activation_explorer()
 
 
 @pytest.mark.parametrize("name", list(FORMULAS))
@@ -78,7 +79,7 @@ def test_explorer_draws_f_and_its_slope(explorer, name, w, b):
     assert np.allclose(line_data(explorer, "slope")[1], df(z))
     assert np.allclose(line_data(explorer, "reference")[1], f(x))
     text = explorer.artists["readout"].get_text()
-    formula, span, derivative = activation.FACTS[name]
+    formula, span, derivative = figures.FACTS[name]
     assert formula in text and f"range {span}" in text and derivative in text
     bend_x, _ = line_data(explorer, "bend_top")
     assert np.allclose(bend_x, -b / w)
@@ -104,16 +105,16 @@ def test_explorer_without_weight_has_no_bend(explorer):
 
 def test_gallery_draws_every_function():
     axes = Figure().subplots(2, 3)
-    lines = activation.draw_gallery(axes)
+    lines = figures.draw_gallery(axes)
     assert len(lines) == 12
-    for ax, name in zip(axes.ravel(), activation.NAMES):
+    for ax, name in zip(axes.ravel(), figures.NAMES):
         assert ax.get_title().startswith(name)
 
 
 # -------------------------------------------------------- vanishing gradient ---
 @pytest.fixture(scope="module")
 def vanishing():
-    return activation.vanishing_gradient()
+    return figures.vanishing_gradient()
 
 
 @pytest.mark.parametrize("z, depth", [(0.0, 10), (1.0, 1), (-2.0, 30), (3.5, 7)])
@@ -127,11 +128,11 @@ def test_products_of_slopes(vanishing, z, depth):
     _, tanh = line_data(vanishing, "tanh_chain")
     assert np.allclose(tanh, (1 / np.cosh(z) ** 2) ** layers, rtol=1e-9)
     _, relu = line_data(vanishing, "relu_chain")
-    assert np.allclose(relu, 1.0 if z > 0 else activation.FLOOR)
+    assert np.allclose(relu, 1.0 if z > 0 else figures.FLOOR)
     dot_x, dot_y = line_data(vanishing, "sigmoid_dot")
     assert dot_x[0] == z and np.isclose(dot_y[0], sig_slope)
     text = vanishing.artists["readout"].get_text()
-    assert f"after {depth} layer" in text and activation.power(sig_slope ** depth) in text
+    assert f"after {depth} layer" in text and figures.power(sig_slope ** depth) in text
 
 
 def test_sigmoid_best_case_is_a_quarter_per_layer(vanishing):
@@ -144,26 +145,26 @@ def test_sigmoid_best_case_is_a_quarter_per_layer(vanishing):
 
 
 def test_power_text():
-    assert activation.power(0.25) == "0.25"
-    assert activation.power(0.25 ** 10) == "9.5 × 10⁻⁷"
-    assert activation.power(1.0) == "1"
-    assert activation.power(0.0) == "0 (no signal)"
+    assert figures.power(0.25) == "0.25"
+    assert figures.power(0.25 ** 10) == "9.5 × 10⁻⁷"
+    assert figures.power(1.0) == "1"
+    assert figures.power(0.0) == "0 (no signal)"
 
 
 def test_real_network_gradients_vanish_with_sigmoid_only():
-    sig = activation.layer_gradients("sigmoid")
-    relu = activation.layer_gradients("relu")
+    sig = chapter.layer_gradients("sigmoid")
+    relu = chapter.layer_gradients("relu")
     assert len(sig) == len(relu) == 11
     assert sig[0] < 1e-4 * sig[-1]  # the first layer gets almost nothing
     assert relu[0] > 1e-2 * relu[-1]
     ax = Figure().subplots()
-    assert len(activation.draw_layer_gradients(ax)) == 3 and ax.get_yscale() == "log"
+    assert len(figures.draw_layer_gradients(ax)) == 3 and ax.get_yscale() == "log"
 
 
 # ------------------------------------------------------------------ softmax ---
 @pytest.fixture(scope="module")
 def softmax():
-    return activation.softmax_bars()
+    return figures.softmax_bars()
 
 
 def bar_heights(knob_figure, kind):
@@ -197,7 +198,7 @@ def test_temperature_sharpens_and_flattens(softmax):
 # -------------------------------------------------------------- hidden bump ---
 @pytest.fixture(scope="module")
 def bump():
-    return activation.hidden_bump()
+    return figures.hidden_bump()
 
 
 GOOD = {"f": "tanh", "w1": 1.6, "b1": 1.0, "w2": 1.6, "b2": -1.0, "v1": 0.7, "v2": -0.7}
@@ -213,18 +214,18 @@ def test_bump_curves_follow_the_knobs(bump, knobs):
     assert np.allclose(line_data(bump, "unit1")[1], unit1)
     assert np.allclose(line_data(bump, "unit2")[1], unit2)
     assert np.allclose(out, unit1 + unit2)
-    X, y = activation.bump_points()
+    X, y = datasets.bump_points()
     mse = np.mean((knobs["v1"] * f(knobs["w1"] * X + knobs["b1"])
                    + knobs["v2"] * f(knobs["w2"] * X + knobs["b2"]) - y) ** 2)
     assert f"MSE = {mse:.4f}" in bump.artists["readout"].get_text()
 
 
 def test_two_units_beat_every_straight_line(bump):
-    X, y = activation.bump_points()
-    w, b, line_mse = activation.best_line(X, y)
+    X, y = datasets.bump_points()
+    w, b, line_mse = chapter.best_line(X, y)
     assert np.isclose(line_mse, np.mean((w * X + b - y) ** 2))
     assert line_mse > 0.1
-    assert activation.bump_mse(X, y, **GOOD) < 0.01
+    assert chapter.bump_mse(X, y, **GOOD) < 0.01
     assert f"best straight line: {line_mse:.4f}" in bump.artists["readout"].get_text()
 
 
@@ -242,8 +243,8 @@ def test_collapse_exercise():
         verdict = exercises.check_collapse(bad, 1)
         assert not verdict.ok and "could not read" in verdict.message
     knobs = exercises.STACK
-    stacked = activation.stacked_lines().set(**knobs)  # the exercise's layers fit the figure's knobs
-    assert f"one layer:  y = {activation.number(-3.0)}·x + 2.00" in stacked.artists["readout"].get_text()
+    stacked = figures.stacked_lines().set(**knobs)  # the exercise's layers fit the figure's knobs
+    assert f"one layer:  y = {figures.number(-3.0)}·x + 2.00" in stacked.artists["readout"].get_text()
 
 
 def test_depth_exercise():
