@@ -54,10 +54,9 @@ EXERCISE_TAG = "exercise"
 LAUNCH_LINKS = "<!-- exercise-note: launch links -->"   # filled in per page, see launch_links
 EXERCISE_NOTE = (
     '<div class="exercise-note" role="note" data-cell="{cell}">\n'
-    '<p class="exercise-note-title">Check your answer in a live chapter</p>\n'
-    "<p>This page cannot run code, so it shows no verdict here. Open the chapter live "
-    f"{LAUNCH_LINKS} or on your own computer with <code>make lab</code>, then write your "
-    "answer in this cell and run it.</p>\n"
+    '<p><strong class="exercise-note-title">Check your answer live.</strong> This page cannot run '
+    f"code. Open the chapter {LAUNCH_LINKS} or on your own computer with <code>make lab</code>, "
+    "then write your answer in this cell and run it.</p>\n"
     "</div>\n")
 
 
@@ -195,8 +194,8 @@ def launch_links(app, pagename, templatename, context, doctree):
     urls = _launch_urls(context)
     links = [f'<a class="reference external" href="{escape(urls[name])}">{name}</a>'
              for name in ("Binder", "Colab") if name in urls]
-    words = (f"in {' or '.join(links)} (both are in the launch menu too, the rocket at the top of the page),"
-             if links else "from the launch menu (the rocket at the top of the page),")
+    words = (f"in {' or '.join(links)} (both also in the launch menu, the rocket at the top of the page)"
+             if links else "from the launch menu (the rocket at the top of the page)")
     context["body"] = body.replace(LAUNCH_LINKS, words)
 
 
