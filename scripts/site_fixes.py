@@ -28,6 +28,17 @@
    such a link becomes a reference to the glossary term (Sphinx's own id ``term-<name>``) or to
    the bibliography entry (id ``cite-<key>``, bibtex_cite_id in _config.yml). A fragment that
    names no term or no entry is a warning, so the strict build fails on a broken link.
+
+6. An exercise cell (a code cell tagged ``exercise``, which calls a checker on the reader's answer)
+   ran at build time on the placeholder answer, so the page would show its stale verdict ("Not
+   yet: replace None ...") that nobody can act on: a static page runs no code. Its output is
+   dropped from the page, and in its place stands a note, ``<div class="exercise-note">``, that
+   says how to check an answer from here: the chapter's own Binder and Colab links (the same
+   addresses as the launch menu at the top of the page, filled in once the theme has made them),
+   or ``make lab`` on the reader's computer. A live mode that runs cells in the page can find each
+   cell's note by that class and its ``data-cell`` (the cell's index in the notebook) and show the
+   checker's feedback there instead. JupyterLab and Colab read the notebook itself, where the tag
+   changes nothing: the check prints its feedback as before.
 """
 import pathlib
 from html import escape
@@ -39,6 +50,14 @@ from sphinx.util.nodes import make_refnode
 
 logger = logging.getLogger(__name__)
 GLOSSARY, REFERENCES = "book/glossary", "book/references"
+EXERCISE_TAG = "exercise"
+LAUNCH_LINKS = "<!-- exercise-note: launch links -->"   # filled in per page, see launch_links
+EXERCISE_NOTE = (
+    '<div class="exercise-note" role="note" data-cell="{cell}">\n'
+    '<p><strong class="exercise-note-title">Check your answer live.</strong> This page cannot run '
+    f"code. Open the chapter {LAUNCH_LINKS} or on your own computer with <code>make lab</code>, "
+    "then write your answer in this cell and run it.</p>\n"
+    "</div>\n")
 
 
 def _key(script):
@@ -137,8 +156,53 @@ class GlossaryAndCitationLinks(SphinxPostTransform):
             node.replace_self(reference)
 
 
+def _is_exercise_cell(node):
+    return (node.get("nb_element") == "cell_code"
+            and EXERCISE_TAG in (node.get("cell_metadata") or {}).get("tags", []))
+
+
+class ExerciseNotes(SphinxPostTransform):
+    """An exercise cell keeps its code; its build-time output gives way to a note (see 6.)."""
+
+    default_priority = 198        # before myst-nb wraps hidden cells (199)
+    formats = ("html",)
+
+    def run(self, **kwargs):
+        for cell in list(self.document.findall(nodes.container)):
+            if not _is_exercise_cell(cell):
+                continue
+            for child in list(cell.children):
+                if child.get("nb_element") == "cell_code_output":
+                    cell.remove(child)
+            cell += nodes.raw("", EXERCISE_NOTE.format(cell=cell.get("cell_index", "")), format="html")
+
+
+def _launch_urls(context):
+    """{'Binder': url, 'Colab': url} of the page's launch menu (sphinx-book-theme's header buttons)."""
+    urls = {}
+    for button in context.get("header_buttons") or []:
+        if button.get("label") == "launch-buttons":
+            urls.update({b["text"]: b["url"] for b in button.get("buttons", []) if b.get("url")})
+    return urls
+
+
+def launch_links(app, pagename, templatename, context, doctree):
+    """Fill the exercise notes of a page with the links of its launch menu."""
+    body = context.get("body", "")
+    if LAUNCH_LINKS not in body:
+        return
+    urls = _launch_urls(context)
+    links = [f'<a class="reference external" href="{escape(urls[name])}">{name}</a>'
+             for name in ("Binder", "Colab") if name in urls]
+    words = (f"in {' or '.join(links)} (both also in the launch menu, the rocket at the top of the page)"
+             if links else "from the launch menu (the rocket at the top of the page)")
+    context["body"] = body.replace(LAUNCH_LINKS, words)
+
+
 def setup(app):
     app.add_post_transform(GlossaryAndCitationLinks)
+    app.add_post_transform(ExerciseNotes)
+    app.connect("html-page-context", launch_links, priority=600)   # after the theme's launch menu (501)
     from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 
     app.connect("html-page-context", drop_repeated_scripts, priority=900)
