@@ -7,6 +7,7 @@ and fetches any other from the site the first time the reader needs it.
 import dataclasses
 import gzip
 import json
+import math
 import time
 
 import numpy as np
@@ -48,7 +49,7 @@ def estimate(knob_figure, knobs, sample=48, longest=40):
     rng = np.random.default_rng(0)
     last = grid.plain_values(knobs[-1])
     others = [(k.name, grid.plain_values(k)) for k in knobs[:-1]]
-    rows = min(max(2, -(-sample // min(len(last), longest))), 12, grid.size(knobs[:-1], {}) or 1)
+    rows = min(max(2, -(-sample // min(len(last), longest))), 12, math.prod(k.count for k in knobs[:-1]))
     frames, start = [], time.perf_counter()
     for _ in range(rows):
         values = {name: options[rng.integers(len(options))] for name, options in others}

@@ -24,6 +24,21 @@ def frame_number(counts, indices):
     return number
 
 
+def frame_of(knobs, setting):
+    """The frame of ``setting`` ({name: value}) among a header's ``knobs`` (each with its
+    ``values``), as the player finds it; None when a value is not among the knob's values."""
+    counts, indices = [], []
+    for knob in knobs:
+        wanted = setting[knob["name"]]
+        found = [i for i, v in enumerate(knob["values"])
+                 if v == wanted or (not isinstance(v, str) and abs(v - wanted) < 1e-9)]
+        if not found:
+            return None
+        counts.append(len(knob["values"]))
+        indices.append(found[0])
+    return frame_number(counts, indices)
+
+
 def chunk_file(path, chunk):
     """Where chunk ``chunk`` of a figure is on the site, relative to the site's root."""
     return CONTRACT["chunk_file"].format(path=path, chunk=chunk)

@@ -1,5 +1,6 @@
 """Bake one knob figure: plan its grid, record its chunks on every core, report the cost."""
 import bisect
+import math
 import concurrent.futures
 import dataclasses
 import multiprocessing
@@ -71,8 +72,8 @@ def bake(knob_figure, budget=None, workers=None):
     knobs = list(knob_figure.knobs.values())
     seconds, per_frame = estimate(knob_figure, knobs)
     limit, binding = frame_limit(budget, seconds, per_frame, workers)
-    every = grid.plan(knobs, limit)
-    settings = list(grid.settings(knobs, every))
+    planned = grid.plan(knobs, limit, knob_figure.settings)
+    settings = list(planned.settings())
     size = chunk_frames(budget, per_frame)
     pieces = [settings[first:first + size] for first in range(0, len(settings), size)]
     chunks = record_chunks(knob_figure, pieces, workers)
@@ -80,18 +81,18 @@ def bake(knob_figure, budget=None, workers=None):
     starts = [0]
     for piece in pieces[:-1]:
         starts.append(starts[-1] + len(piece))
-    default = settings.index({k.name: grid.plain_values(k, 1)[k.index(k.default)] for k in knobs})
+    default = planned.frame({k.name: k.default for k in knobs})
     default_chunk = bisect.bisect_right(starts, default) - 1
     background = image_data_url(knob_figure.background())
-    head = payload.header(knob_figure, knobs, every, background, starts, chunks, default_chunk)
-    full = grid.size(knobs, {})
+    head = payload.header(knob_figure, planned, background, starts, chunks, default_chunk)
+    full = math.prod(k.count for k in knobs)
     first_load = gzip_size(head)
     report = {
         "id": head["id"], "alt": knob_figure.alt, "frames": len(settings), "full_frames": full,
-        "rule": "live steps" if len(settings) == full else "coarser",
-        "limited_by": None if len(settings) == full else binding,
-        "grid": [grid.describe(k, every.get(k.name, 1)) for k in knobs],
-        "every": every, "chunks": len(chunks), "largest_chunk_gzip": max(sizes),
+        "rule": "live steps" if planned.is_live() else "coarser",
+        "limited_by": None if planned.is_live() else binding,
+        "grid": [planned.describe(k) for k in knobs],
+        "every": planned.every, "chunks": len(chunks), "largest_chunk_gzip": max(sizes),
         "first_load_gzip": first_load,
         "gzip_bytes": first_load - sizes[default_chunk] + sum(sizes),
         "seconds": round(time.perf_counter() - start, 3), "workers": workers, "cached": False,

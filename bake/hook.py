@@ -17,43 +17,40 @@ import pathlib
 import numpy as np
 from nnlib.knobs import KnobFigure
 
-from . import contract, grid, page
+from . import contract, page
 from .budget import Budget
 from .cache import Cache, key
 from .figure import bake
 
 
-def reference_settings(knob_figure, every, count=5, seed=0):
-    """Settings to check the page against: the figure's declared ones, defaults, all-min,
-    all-max and random grid settings, each on the baked grid. A list of {name: value}."""
-    knobs = list(knob_figure.knobs.values())
-    values = {k.name: grid.plain_values(k, every.get(k.name, 1)) for k in knobs}
-    defaults = {k.name: k.default for k in knobs}
+def reference_settings(knob_figure, header, count=5, seed=0):
+    """Settings to check the page against: the figure's declared ones, then defaults, all-min,
+    all-max and random settings, each on the baked grid. A list of {name: value}."""
+    values = {entry["name"]: entry["values"] for entry in header["knobs"]}
+    defaults = {name: knob.default for name, knob in knob_figure.knobs.items()}
     chosen = [dict(defaults, **setting) for setting in knob_figure.settings]
     chosen += [defaults, {n: v[0] for n, v in values.items()}, {n: v[-1] for n, v in values.items()}]
     rng = np.random.default_rng(seed)
     chosen += [{n: v[rng.integers(len(v))] for n, v in values.items()} for _ in range(count - 3)]
     unique = []
     for setting in chosen:
-        plain = {n: (setting[n] if isinstance(setting[n], str) else
-                     type(values[n][0])(setting[n])) for n in values}
-        if plain not in unique:
-            unique.append(plain)
+        on_grid = {name: nearest(options, setting[name]) for name, options in values.items()}
+        if on_grid not in unique:
+            unique.append(on_grid)
     return unique
 
 
-def frame_of(knob_figure, every, setting):
-    """The frame number of ``setting`` on the baked grid, or None if it is not on it."""
-    counts, indices = [], []
-    for knob in knob_figure.knobs.values():
-        values = grid.plain_values(knob, every.get(knob.name, 1))
-        matches = [i for i, v in enumerate(values) if v == setting[knob.name] or
-                   (not isinstance(v, str) and abs(v - setting[knob.name]) < 1e-9)]
-        if not matches:
-            return None
-        counts.append(len(values))
-        indices.append(matches[0])
-    return contract.frame_number(counts, indices)
+def same(first, second):
+    """True when two settings name the same value for every knob (numbers to 1e-9)."""
+    return first.keys() == second.keys() and all(
+        first[n] == second[n] if isinstance(first[n], str) else abs(first[n] - second[n]) < 1e-9 for n in first)
+
+
+def nearest(options, value):
+    """The option equal to ``value`` (a choice), else the nearest number among ``options``."""
+    if isinstance(value, str):
+        return value
+    return min(options, key=lambda option: abs(option - value))
 
 
 class Baker:
@@ -81,14 +78,15 @@ class Baker:
         frames.mkdir(parents=True, exist_ok=True)
         for n in range(len(baked.chunks)):
             (frames / f"{n}.json").write_text(baked.chunk_text(n), encoding="utf-8")
-        every = baked.report["every"]
         references = []
         (self.out / baked.id).mkdir(parents=True, exist_ok=True)
-        for n, setting in enumerate(reference_settings(knob_figure, every)):
+        declared = [{**{n: k.default for n, k in knob_figure.knobs.items()}, **s} for s in knob_figure.settings]
+        for n, setting in enumerate(reference_settings(knob_figure, baked.header)):
             name = f"{baked.id}/ref-{n}.png"
             (self.out / name).write_bytes(knob_figure.picture_at(**setting))
-            references.append({"values": setting, "png": name, "frame": frame_of(knob_figure, every, setting),
-                               "declared": n < len(knob_figure.settings)})
+            references.append({"values": setting, "png": name,
+                               "frame": contract.frame_of(baked.header["knobs"], setting),
+                               "declared": any(same(setting, d) for d in declared)})
         report = dict(baked.report, references=references, settings=[dict(s) for s in knob_figure.settings])
         (self.out / f"{baked.id}.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
 
@@ -97,7 +95,7 @@ class Baker:
         from IPython.display import display
         baked = self.bake(knob_figure)
         self.write(knob_figure, baked)
-        display(page.box(knob_figure, baked, baked.report["every"]))
+        display(page.box(knob_figure, baked))
 
 
 def install(out, cache=None, budget=None, workers=None, shell=None):

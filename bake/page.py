@@ -13,7 +13,6 @@ import ipywidgets as widgets
 from nnlib import controls
 from nnlib.knobs import Choice
 
-from . import grid
 
 LIVE_HINT = ("For every value, run the chapter live: open it on Binder or Colab from the launch menu "
              "(the rocket at the top of the page), or locally with <code>make lab</code>.")
@@ -23,35 +22,34 @@ def _label(knob, value):
     return format(value, controls.readout_format(knob)) if not knob.integer else str(int(value))
 
 
-def slider(knob, every):
-    """A SelectionSlider over the knob's baked values, labelled and formatted as the live one."""
-    values = grid.plain_values(knob, every)
-    options = [(_label(knob, v), v) for v in values]
+def slider(knob, values):
+    """A SelectionSlider over the knob's baked ``values``, labelled and formatted as the live one."""
     default = min(values, key=lambda v: abs(v - knob.default))       # the default is on every grid
-    return widgets.SelectionSlider(options=options, value=default, description=knob.label,
-                                   continuous_update=True, style=controls.LABEL_STYLE,
+    return widgets.SelectionSlider(options=[(_label(knob, v), v) for v in values], value=default,
+                                   description=knob.label, continuous_update=True,
+                                   style=controls.LABEL_STYLE,
                                    layout=widgets.Layout(width=controls.CONTROL_WIDTH))
 
 
-def coarse_note(knobs, every):
+def coarse_note(knobs, entries):
     """HTML saying which sliders move in bigger steps than live, or '' when none does."""
-    coarse = [(k, every[k.name]) for k in knobs if not isinstance(k, Choice) and every.get(k.name, 1) > 1]
+    coarse = [(k, e["every"]) for k, e in zip(knobs, entries) if e["kind"] == "slider" and e["every"] > 1]
     if not coarse:
         return ""
-    parts = [f"<strong>{html.escape(k.name)}</strong> in steps of {_label(k, k.step * e)} "
-             f"(live: {_label(k, k.step)})" for k, e in coarse]
+    parts = [f"<strong>{html.escape(k.name)}</strong> in steps of {_label(k, k.step * every)} "
+             f"(live: {_label(k, k.step)})" for k, every in coarse]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return (f'<p class="knob-coarse-note">On this page {listed}, so that every setting has a picture '
-            f"stored with the page. {LIVE_HINT}</p>")
+            f"stored with the page; the settings the text names are all there. {LIVE_HINT}</p>")
 
 
-def box(knob_figure, baked, every):
+def box(knob_figure, baked):
     """The VBox the page shows: picture with the frames' header, controls, and the note if any."""
     picture = widgets.HTML(value=knob_figure.img_html() + baked.html())
-    knobs = list(knob_figure.knobs.values())
-    made = [controls.choice_for(k) if isinstance(k, Choice) else slider(k, every.get(k.name, 1))
-            for k in knobs]
-    note = coarse_note(knobs, every)
+    knobs, entries = list(knob_figure.knobs.values()), baked.header["knobs"]
+    made = [controls.choice_for(k) if isinstance(k, Choice) else slider(k, e["values"])
+            for k, e in zip(knobs, entries)]
+    note = coarse_note(knobs, entries)
     children = [picture, *made] + ([widgets.HTML(value=note)] if note else [])
     figure_box = widgets.VBox(children, layout=widgets.Layout(align_items="flex-start"))
     figure_box.add_class("knob-figure-box")

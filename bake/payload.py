@@ -12,7 +12,7 @@ import json
 
 from nnlib.knobs import Choice
 
-from . import contract, grid
+from . import contract
 from .frames import FrameRecorder
 from .tables import Tables
 
@@ -36,12 +36,13 @@ def record_chunk(knob_figure, settings):
     return json.loads(compact(chunk))        # plain JSON values, as the page and the cache get them
 
 
-def knob_entry(knob, every):
-    """A knob as the header describes it (the player reads its values' count; the note its steps)."""
-    entry = {"name": knob.name, "label": knob.label}
+def knob_entry(knob, planned):
+    """A knob as the header describes it: its baked values (the player counts them, the page's
+    slider offers them) and, for a slider, how much coarser than live it is."""
+    entry = {"name": knob.name, "label": knob.label, "values": planned.values(knob)}
     if isinstance(knob, Choice):
-        return dict(entry, kind="choice", values=grid.plain_values(knob))
-    return dict(entry, kind="slider", values=grid.plain_values(knob, every), every=every,
+        return dict(entry, kind="choice")
+    return dict(entry, kind="slider", every=planned.every.get(knob.name, 1),
                 live_step=float(knob.step), integer=bool(knob.integer))
 
 
@@ -66,11 +67,11 @@ class Baked:
         return compact(dict(self.chunks[index], v=contract.VERSION, id=self.id, chunk=index))
 
 
-def header(knob_figure, knobs, every, background, starts, chunks, default_chunk):
+def header(knob_figure, planned, background, starts, chunks, default_chunk):
     """The page's part of a baked figure, its id a digest of everything it and its chunks hold."""
     width, height = (int(v) for v in knob_figure.canvas.get_width_height())
     head = {"v": contract.VERSION, "id": "", "width": width, "height": height, "alt": knob_figure.alt,
-            "knobs": [knob_entry(k, every.get(k.name, 1)) for k in knobs], "background": background,
+            "knobs": [knob_entry(k, planned) for k in planned.knobs], "background": background,
             "chunks": {"starts": starts, "path": "", "inline": {}}}
     digest = hashlib.sha1(compact(head).encode())
     for chunk in chunks:

@@ -282,9 +282,10 @@ def test_path_data_round_trips_to_a_tenth_of_a_pixel():
 
 def test_the_live_grid_when_it_fits_else_coarser_with_the_live_range_and_default():
     knobs = [Slider("w", "weight", -3.0, 3.0, 0.7, 0.05), Slider("b", "bias", -5.0, 5.0, 0.0, 0.1)]
-    assert grid.plan(knobs, max_frames=10**6) == {"w": 1, "b": 1}
-    every = grid.plan(knobs, max_frames=2000)
-    assert 1000 < grid.size(knobs, every) <= 2000
+    assert grid.plan(knobs, max_frames=10**6).every == {"w": 1, "b": 1}
+    planned = grid.plan(knobs, max_frames=2000)
+    every = planned.every
+    assert 1000 < planned.size() <= 2000
     for knob in knobs:
         values = grid.plain_values(knob, every[knob.name])
         assert values[0] == knob.min and values[-1] == knob.max and knob.default in values
@@ -294,12 +295,21 @@ def test_the_live_grid_when_it_fits_else_coarser_with_the_live_range_and_default
     assert len(grid.plain_values(knobs[0], every["w"])) >= len(grid.plain_values(knobs[1], every["b"])) - 1
 
 
+def test_declared_settings_stay_on_the_grid_however_coarse():
+    knobs = [Slider("w", "weight", -3.0, 3.0, 0.7, 0.05), Slider("b", "bias", -5.0, 5.0, 0.0, 0.1)]
+    planned = grid.plan(knobs, max_frames=200, settings=[{"w": 0.95}, {"w": -2.85, "b": 4.9}])
+    assert planned.size() <= 200 and planned.every["w"] > 1
+    w, b = planned.values(knobs[0]), planned.values(knobs[1])
+    assert {0.95, -2.85, 0.7, -3.0, 3.0} <= set(w) and 4.9 in b and w == sorted(w)
+    assert planned.frame({"w": 0.95, "b": 0.0}) is not None and planned.frame({"w": 0.951, "b": 0.0}) is None
+
+
 def test_choices_are_never_coarsened_and_impossible_budgets_fail_loudly():
     knobs = [Choice("f", "function", ("relu", "tanh", "sigmoid"), "relu"),
              Slider("t", "steps", 0, 30, 7, 1, integer=True)]
-    every = grid.plan(knobs, max_frames=40)
-    assert grid.plain_values(knobs[0]) == ["relu", "tanh", "sigmoid"] and grid.size(knobs, every) <= 40
-    t = grid.plain_values(knobs[1], every["t"])
+    planned = grid.plan(knobs, max_frames=40)
+    assert planned.values(knobs[0]) == ["relu", "tanh", "sigmoid"] and planned.size() <= 40
+    t = planned.values(knobs[1])
     assert t[0] == 0 and t[-1] == 30 and 7 in t
     with pytest.raises(BakeError, match="no grid"):
         grid.plan(knobs, max_frames=5)
@@ -308,7 +318,7 @@ def test_choices_are_never_coarsened_and_impossible_budgets_fail_loudly():
 def test_frame_numbers_follow_the_contracts_grid_order():
     knobs = [Choice("c", "colour", ("a", "b"), "a"), Slider("x", "x", 0, 2, 1, 1, integer=True),
              Slider("y", "y", 0.0, 0.3, 0.0, 0.1)]
-    settings = list(grid.settings(knobs, {}))
+    settings = list(grid.plan(knobs, 10**6).settings())
     counts = [len(grid.plain_values(k)) for k in knobs]
     for number, setting in enumerate(settings):
         indices = [grid.plain_values(k).index(setting[k.name]) for k in knobs]
@@ -362,9 +372,8 @@ def test_chunks_keep_to_their_byte_budget_and_the_page_carries_the_default_one()
     sizes = [len(gzip.compress(payload.compact(c).encode(), 6)) for c in baked.chunks]
     assert max(sizes) <= 24 * 1024 == baked.report["budget"]["chunk_bytes"]
     # the inline chunk holds the default setting's frame, and it shows the default picture
-    every = baked.report["every"]
-    default = hook.frame_of(knob_figure, every, {"w": knob_figure.knobs["w"].default,
-                                                 "b": knob_figure.knobs["b"].default})
+    default = contract.frame_of(baked.header["knobs"], {"w": knob_figure.knobs["w"].default,
+                                                        "b": knob_figure.knobs["b"].default})
     (number, inline), = baked.header["chunks"]["inline"].items()
     first = starts[int(number)]
     assert first <= default < first + len(inline["frames"])
@@ -386,8 +395,7 @@ def test_baking_is_deterministic_whichever_the_number_of_workers():
 def test_the_page_shows_selection_sliders_over_the_baked_values_and_says_when_they_are_coarser():
     knob_figure = small_figure(default=0.3)
     baked = bake(knob_figure, Budget(frames=12), workers=1)
-    every = baked.report["every"]
-    box = page.box(knob_figure, baked, every)
+    box = page.box(knob_figure, baked)
     picture, slider, buttons, note = box.children
     assert 'class="knob-frames"' in picture.value and 'alt="a line whose slope' in picture.value
     values = [value for _, value in slider.options]
@@ -396,7 +404,10 @@ def test_the_page_shows_selection_sliders_over_the_baked_values_and_says_when_th
     assert "a</strong> in steps of" in note.value and "(live: 0.1)" in note.value
     assert "knob-figure-box" in box._dom_classes
     fine = bake(knob_figure, Budget(), workers=1)
-    assert len(page.box(knob_figure, fine, fine.report["every"]).children) == 3      # no note
+    assert len(page.box(knob_figure, fine).children) == 3      # no note
+    # the declared settings' values are on the grid however coarse it is
+    values = [v for _, v in slider.options]
+    assert 0.5 in values and -0.3 in values
 
 
 def test_the_hook_bakes_each_figure_shown_and_writes_chunks_reports_and_references(tmp_path):
