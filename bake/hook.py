@@ -15,7 +15,7 @@ import os
 import pathlib
 
 import numpy as np
-from nnlib.knobs import KnobFigure
+from nnlib.knobs import Choice, KnobFigure
 
 from . import contract, page
 from .budget import Budget
@@ -87,7 +87,10 @@ class Baker:
             references.append({"values": setting, "png": name,
                                "frame": contract.frame_of(baked.header["knobs"], setting),
                                "declared": any(same(setting, d) for d in declared)})
-        report = dict(baked.report, references=references, settings=[dict(s) for s in knob_figure.settings])
+        live = [{"name": k.name, "options": list(k.options)} if isinstance(k, Choice) else
+                {"name": k.name, "min": k.min, "max": k.max, "step": k.step} for k in knob_figure.knobs.values()]
+        report = dict(baked.report, references=references, live=live,
+                      settings=[dict(s) for s in knob_figure.settings])
         (self.out / f"{baked.id}.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
 
     def show(self, knob_figure):

@@ -4,10 +4,13 @@ For every page of _toc.yml and every knob figure on it:
 - the player has put a canvas in place of the picture, and each slider has an accessible name;
 - the keyboard moves every knob (arrow keys; Enter on a button) and the canvas then shows
   the frame of the new values;
-- fidelity: at the reference settings the build saved (defaults, all minimums, all maximums
-  and two random grid points: the live kernel's own Agg renders, written by nnlib.bake when
-  NNLIB_BAKE_DIR is set), the canvas pixels differ from the live picture by less than 1.0
-  level (of 255) on average, and at most 0.5% of the pixels differ by more than 64 levels;
+- every slider keeps its live range, and a slider coarser than live says so under the figure;
+- every setting the figure declares (the ones its chapter's text names) is on the page's grid;
+- fidelity: at the reference settings the build saved (the declared settings, defaults, all
+  minimums, all maximums and two random grid points: the live kernel's own Agg renders,
+  written by the build's hook, bake/hook.py), the canvas pixels differ from the live picture
+  by less than 1.0 level (of 255) on average, and at most 0.5% of the pixels differ by more
+  than 64 levels; a figure whose frames come in several chunks fetches them from the site;
 - speed: stepping each slider through its range, the time from the key event to the redrawn
   canvas (window.__knobTimings) has p95 <= 16 ms.
 
@@ -15,8 +18,8 @@ Latency and fidelity over every page are printed in pytest's terminal summary (c
 The page weight is tests/test_browser.py's to check, on the same server.
 
 The site is the one the `built_book` fixture builds, served by conftest's `site_server`; to
-test another build, set NNLIB_BAKED_SITE to its html folder and NNLIB_BAKE_DIR to the folder
-its build baked into.
+test another build, set BAKED_SITE to its html folder and BAKE_DIR to the folder its build
+baked into.
 """
 import base64
 import io
@@ -44,20 +47,29 @@ PAGES = [f"{page}.html" for page in toc_pages()]
 @pytest.fixture(scope="module")
 def site(request):
     """(base url, bake folder) of a site built with baking on, served with gzip."""
-    given = os.environ.get("NNLIB_BAKED_SITE")
+    given = os.environ.get("BAKED_SITE")
     if given:
         with serve(pathlib.Path(given)) as server:
-            yield server.url, pathlib.Path(os.environ["NNLIB_BAKE_DIR"])
+            yield server.url, pathlib.Path(os.environ["BAKE_DIR"])
     else:
         yield request.getfixturevalue("site_server").url, BAKE_DIR
 
 
 def open_page(browser, base, page_path):
-    """Load a page with no network beyond the test server; returns (page, outside requests)."""
+    """Load a page with no network beyond the test server; returns (page, outside requests).
+    page.chunks_fetched lists the chunk files of frames it fetched."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    outside = []
-    page.route("**/*", lambda route: (route.continue_() if route.request.url.startswith(base)
-                                      else (outside.append(route.request.url), route.abort())))
+    outside, page.chunks_fetched = [], []
+
+    def route(request_route):
+        url = request_route.request.url
+        if not url.startswith(base):
+            outside.append(url)
+            return request_route.abort()
+        if "/frames/" in url:
+            page.chunks_fetched.append(url)
+        return request_route.continue_()
+    page.route("**/*", route)
     page.goto(f"{base}{page_path}", wait_until="networkidle")
     boxes = page.locator(".knob-figure-box").count()
     try:
@@ -73,11 +85,16 @@ def open_page(browser, base, page_path):
 # ------------------------------------------------------------------ page helpers (JavaScript)
 
 FIGURES = """() => window.__knobPlayers.map((p, i) => ({
-    index: i, id: p.data.id, frame: p.frame, wanted: p.wanted,
-    knobs: p.data.knobs.map(k => ({name: k.name, label: k.label, kind: k.kind,
-                                   values: k.values, step: k.step})),
-    labels: p.controls.map(c => c.handle ? c.handle.getAttribute('aria-label')
-                                         : c.buttons[0].parentElement.getAttribute('aria-label')),
+    index: i, id: p.header.id, frame: p.frame, wanted: p.wanted,
+    knobs: p.header.knobs.map(k => ({name: k.name, label: k.label, kind: k.kind,
+                                     values: k.values, every: k.every})),
+    chunks: p.header.chunks.starts.length,
+    labels: p.header.knobs.map((k, j) => {
+        const control = p.box.children[j + 1];
+        const handle = control.querySelector('.noUi-handle');
+        return handle ? handle.getAttribute('aria-label')
+                      : control.querySelector('button').parentElement.getAttribute('aria-label'); }),
+    note: (p.box.querySelector('.knob-coarse-note') || {}).textContent || '',
     current: p.current()}))"""
 
 CANVAS_PNG = "i => window.__knobPlayers[i].canvas.toDataURL('image/png')"
@@ -201,8 +218,21 @@ def check_figure(page, figure, bake_dir, page_path, results):
         assert state["frame"] == state["current"] != before["current"], where
         if before_pixels is not None:
             assert np.abs(canvas_pixels(page, index).astype(int) - before_pixels).max() > 0, where
-    # fidelity: the canvas against the live kernel's picture at the reference settings
     report = json.loads((bake_dir / f"{figure['id']}.json").read_text())
+    # range: every slider has its live ends; a coarser one says so on the page, by name
+    for knob, live in zip(figure["knobs"], report["live"]):
+        if knob["kind"] != "slider":
+            continue
+        assert (knob["values"][0], knob["values"][-1]) == (live["min"], live["max"]), knob["name"]
+        assert (knob["every"] > 1) == (f"{knob['name']} in steps of" in figure["note"]), \
+            f"{page_path} figure {figure['id']}: {knob['name']} every {knob['every']}, note {figure['note']!r}"
+    # the declared settings are all on the page's grid, and are among the references below
+    declared = [r for r in report["references"] if r["declared"]]
+    assert all(r["frame"] is not None for r in declared), f"{figure['id']}: a declared setting is off the grid"
+    for setting in report["settings"]:
+        assert any(all(r["values"][n] == v if isinstance(v, str) else abs(r["values"][n] - v) < 1e-9
+                       for n, v in setting.items()) for r in declared), f"{figure['id']}: {setting} not checked"
+    # fidelity: the canvas against the live kernel's picture at the reference settings
     for reference in report["references"]:
         state = set_knobs(page, figure, reference["values"])
         assert state["frame"] == expected_index(figure, reference["values"])
@@ -211,6 +241,9 @@ def check_figure(page, figure, bake_dir, page_path, results):
         results["fidelity"].append((float(mean), float(far)))  # plain floats travel to xdist
         assert mean < FIDELITY_MEAN and far < FIDELITY_FAR, (
             f"{page_path} figure {figure['id']} at {reference['values']}: mean {mean:.2f}, far {far:.4f}")
+    if figure["chunks"] > 1:
+        assert any(f"/frames/{figure['id']}/" in url for url in page.chunks_fetched), \
+            f"{figure['id']}: {figure['chunks']} chunks, none fetched while setting the references"
     # speed: step each slider through its range, key event to redrawn canvas
     page.evaluate("() => { window.__knobTimings.length = 0; }")
     for k, knob in enumerate(figure["knobs"]):
