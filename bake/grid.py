@@ -6,7 +6,8 @@ value counted from its default both ways, and both its ends (``Slider.grid(every
 the page's slider has the live slider's whole range and starts where the live one starts.
 Then each slider is made finer again while the grid still fits. Choices are never made
 coarser. Every value a figure's declared settings name (``KnobFigure.settings``, the
-settings its chapter's text relies on) is on the grid whatever its coarseness.
+settings its chapter's text relies on) is on the grid whatever its coarseness, even when
+that takes the grid over its frame limit.
 Frames are numbered in the contract's grid order (``contract.frame_number``).
 """
 import dataclasses
@@ -99,6 +100,8 @@ def plan(knobs, max_frames, settings=()):
 
     while size() > max_frames:
         coarser = [k for k in sliders if count(k) > fewest(k)]
+        if not coarser and keep:
+            break                 # the text's settings come first: the coarsest grid that holds them
         if not coarser:
             raise BakeError(f"no grid of {[k.name for k in knobs]} fits {max_frames} frames")
         knob = max(coarser, key=count)

@@ -25,7 +25,7 @@ def test_models_import_no_drawing_and_no_widgets():
     imports = "; ".join(f"import nnlib.chapters.{name}" for name in CHAPTER_MODULES)
     check = ("import sys; " + imports + "; "
              "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'ipywidgets') "
-             "or m.startswith('nnlib.figures') or m in ('nnlib.knobs', 'nnlib.controls', 'nnlib.bake')); "
+             "or m.startswith('nnlib.figures') or m in ('nnlib.knobs', 'nnlib.controls', 'bake')); "
              "print(loaded)")
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]", result.stdout
