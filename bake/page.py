@@ -39,8 +39,9 @@ def coarse_note(knobs, entries):
     parts = [f"<strong>{html.escape(k.name)}</strong> in steps of {_label(k, k.step * every)} "
              f"(live: {_label(k, k.step)})" for k, every in coarse]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return (f'<p class="knob-coarse-note">On this page {listed}, so that every setting has a picture '
-            f"stored with the page; the settings the text names are all there. {LIVE_HINT}</p>")
+    return (f'<p class="knob-coarse-note">On this page the sliders move in bigger steps than live, so '
+            f"that every setting has a picture stored with the page: {listed}. Every setting the text "
+            f"names is among them. {LIVE_HINT}</p>")
 
 
 def box(knob_figure, baked):
