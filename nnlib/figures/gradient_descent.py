@@ -133,7 +133,8 @@ def neuron_frame(*, x, w, b, y=TARGET):
     x, w, b: numbers (the knobs).  y: the target.
     """
     c = neuron_chain(x, w, b, y)
-    f = lambda v: number(v, 3)  # noqa: E731
+    # + 0.0 turns an exact -0.0 (x = 0 gives ∂L/∂w = negative × 0) into 0.0, so it reads 0.000
+    f = lambda v: number(v + 0.0, 3)  # noqa: E731
     return {
         "fwd_x": f"x = {number(x)}", "fwd_w": f"w = {number(w)}", "fwd_b": f"b = {number(b)}",
         "fwd_z": f"z = {f(c['z'])}", "fwd_a": f"a = {f(c['a'])}", "fwd_L": f"L = {f(c['L'])}",
