@@ -23,7 +23,7 @@ CHECK_TESTS := tests/test_activations.py tests/test_losses.py tests/test_layers.
 	tests/test_optim_train.py tests/test_gradcheck.py tests/test_datasets.py \
 	tests/test_metrics.py tests/test_chapters.py tests/test_perceptron.py tests/test_bad_inputs.py \
 	tests/test_properties.py \
-	tests/test_knobs.py tests/test_plotting.py
+	tests/test_knobs.py tests/test_plotting.py tests/test_declared_settings.py
 
 .PHONY: book test check lab clean chromium pdf
 

@@ -65,6 +65,11 @@ STACK_KNOBS = [
     Slider("b2", "layer 2 bias", -2.0, 2.0, 1.0, 0.1),
     Choice("f", "function between the layers", ("identity", "relu", "tanh"), "identity"),
 ]
+STACK_SETTINGS = (
+    {"f": "relu"},  # relu between the layers: the orange curve goes flat
+    {"f": "tanh"},  # tanh between the layers: a smooth bend
+    {"w1": 2.0, "b1": -1.0, "w2": -1.5, "b2": 0.5},  # exercise 3.1: the two layers of the exercise
+)
 
 
 def stacked_frame(*, w1, b1, w2, b2, f):
@@ -119,7 +124,8 @@ def stacked_lines():
     """Knobs w1, b1, w2, b2 (and f between the layers): two layers in a row vs one layer."""
     alt = ("Two stacked linear layers drawn as a thick curve with the single line of weight w2·w1 and "
            "bias w2·b1 + b2 dashed on top: they coincide unless relu or tanh sits between the layers.")
-    return KnobFigure(STACK_KNOBS, draw_stacked, stacked_frame, alt=alt, figsize=(9.5, 4.0))
+    return KnobFigure(STACK_KNOBS, draw_stacked, stacked_frame, alt=alt, figsize=(9.5, 4.0),
+                      settings=STACK_SETTINGS)
 
 
 # ----------------------------------------------------------------- explorer ---
@@ -130,6 +136,14 @@ EXPLORE_KNOBS = [
     Slider("w", "weight", -3.0, 3.0, 1.0, 0.1),
     Slider("b", "bias", -4.0, 4.0, 0.0, 0.2),
 ]
+EXPLORE_SETTINGS = (
+    {"w": 3.0},  # try this: a steeper S
+    {"w": -1.0},  # try this: a negative weight mirrors the curve
+    {"b": 2.0},  # try this: the bias slides the centre to x = -b/w
+    {"b": -2.0},  # try this: and the other way
+    {"f": "relu"},  # try this: relu, whose slope is a switch
+    {"f": "step"},  # try this: step, whose slope is flat zero
+)
 
 
 def explorer_frame(*, f, w, b):
@@ -188,7 +202,8 @@ def activation_explorer():
     alt = ("Top panel: the chosen activation function applied to w·x + b, with the plain function "
            "dashed for comparison; bottom panel: its slope. A side box gives the formula, the range "
            "and the derivative.")
-    return KnobFigure(EXPLORE_KNOBS, draw_explorer, explorer_frame, alt=alt, figsize=(9.5, 4.8))
+    return KnobFigure(EXPLORE_KNOBS, draw_explorer, explorer_frame, alt=alt, figsize=(9.5, 4.8),
+                      settings=EXPLORE_SETTINGS)
 
 
 @legible_axes
@@ -222,6 +237,13 @@ VANISH_KNOBS = [
     Slider("z", "input to every unit", -5.0, 5.0, 1.0, 0.25),
     Slider("depth", "number of layers", 1, MAX_DEPTH, 10, 1, integer=True),
 ]
+VANISH_SETTINGS = (
+    {"z": 0.0},  # z = 0, the best case: 0.25 per sigmoid layer
+    {"z": 3.0},  # saturated sigmoids, at the edge of the grey zone
+    {"z": 5.0},  # deep in the grey zone
+    {"z": -1.0},  # relu passes nothing once z <= 0
+    {"z": 0.0, "depth": 5},  # exercise 3.2: five layers at z = 0 leave under a thousandth
+)
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -295,7 +317,8 @@ def vanishing_gradient():
     alt = ("Left: the slopes of sigmoid, tanh and relu against z, with a marker at the chosen z. "
            "Right, on a log scale: the product of those slopes through 1 to depth layers; the "
            "sigmoid's falls at least as fast as 0.25 to the power depth.")
-    return KnobFigure(VANISH_KNOBS, draw_vanishing, vanishing_frame, alt=alt, figsize=(10.3, 5.4))
+    return KnobFigure(VANISH_KNOBS, draw_vanishing, vanishing_frame, alt=alt, figsize=(10.3, 5.4),
+                      settings=VANISH_SETTINGS)
 
 
 @legible_axes
@@ -323,6 +346,14 @@ SOFTMAX_KNOBS = [
     Slider("z3", "score of class 3", -4.0, 4.0, 0.0, 0.2),
     Slider("T", "temperature", 0.1, 5.0, 1.0, 0.1),
 ]
+SOFTMAX_SETTINGS = (
+    {"z3": 2.0},  # class 3 raised: the other bars shrink
+    {"z1": 1.0, "z2": 1.0, "z3": 1.0},  # equal scores: a third each
+    {"z1": 3.0, "z2": 3.0, "z3": 3.0},  # all raised by the same amount: still a third each
+    {"T": 0.2},  # a low temperature: the top class takes nearly everything
+    {"T": 5.0},  # a high temperature: shares drift towards equal
+    {"z1": 3.0, "z2": 1.0, "z3": 0.0},  # exercise 3.3: scores (3, 1, 0) at T = 1
+)
 
 
 def softmax_frame(*, z1, z2, z3, T):
@@ -375,7 +406,8 @@ def softmax_bars():
     """Knobs z1, z2, z3 and temperature T: three scores become three probabilities that sum to 1."""
     alt = ("Left: three raw scores as bars that can be negative. Right: their softmax probabilities "
            "as bars between 0 and 1, with a box showing the numbers and their sum, always 1.")
-    return KnobFigure(SOFTMAX_KNOBS, draw_softmax, softmax_frame, alt=alt, figsize=(10, 3.8))
+    return KnobFigure(SOFTMAX_KNOBS, draw_softmax, softmax_frame, alt=alt, figsize=(10, 3.8),
+                      settings=SOFTMAX_SETTINGS)
 
 
 # -------------------------------------------------------------- hidden bump ---
@@ -390,6 +422,12 @@ BUMP_KNOBS = [
     Slider("v1", "output weight of unit 1", -1.5, 1.5, 0.5, 0.05),
     Slider("v2", "output weight of unit 2", -1.5, 1.5, 0.5, 0.05),
 ]
+BUMP_SETTINGS = (
+    {"v2": -0.5},  # v2 flipped: the two steps oppose and a bump appears
+    {"w1": 1.6, "b1": 1.0, "w2": 1.6, "b2": -1.0, "v1": 0.7, "v2": -0.7},  # solution 3.4: an error near 0.002
+    {"f": "relu"},  # relu units: hinges instead of steps
+    {"f": "relu", "v2": -0.5},  # two relu hinges against each other: a rough fit
+)
 
 
 def bump_frame(X, y, **knobs):
@@ -441,4 +479,4 @@ def hidden_bump(X=None, y=None):
            "network with two hidden units (thick) with each unit's share faint; a box shows the "
            "network's equation and its mean squared error.")
     return KnobFigure(BUMP_KNOBS, partial(draw_bump, X=X, y=y), partial(bump_frame, X, y), alt=alt,
-                      figsize=(10, 4.2))
+                      figsize=(10, 4.2), settings=BUMP_SETTINGS)

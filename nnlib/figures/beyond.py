@@ -23,6 +23,16 @@ CONV_KNOBS = [
     Slider("m", "weights in the middle line", -1.0, 1.0, 0.0, 0.5),
     Slider("b", "weights on the far side", -1.0, 1.0, 1.0, 0.5),
 ]
+CONV_SETTINGS = (
+    {"a": 1.0, "m": 1.0, "b": 1.0},  # try this: all weights 1, a blurred zero
+    {"a": 0.5, "m": 1.0, "b": 1.0},  # then a brought down a step at a time
+    {"a": 0.0, "m": 1.0, "b": 1.0},  # a at 0
+    {"a": -0.5, "m": 1.0, "b": 1.0},  # a at -0.5
+    {"a": -1.0, "m": 1.0, "b": 1.0},  # a at -1, m still 1
+    {"a": -1.0, "m": 0.5, "b": 1.0},  # m on its way down to 0, where the edge detector is back
+    {"across": "top → bottom"},  # try this: the weights down the rows, top and bottom light up
+    {"a": -0.5, "m": 1.0, "b": -0.5},  # try this: a thin line of ink, the middles of the strokes
+)
 FEATURE_LIMIT = 2.0
 """The feature map's colour scale runs from −FEATURE_LIMIT to +FEATURE_LIMIT."""
 
@@ -78,7 +88,8 @@ def convolution():
     alt = ("Left: a blocky handwritten 0 with a small red square marking a 3×3 window. Middle: "
            "the 3×3 kernel with its nine weights written in. Right: the feature map the kernel "
            "produces, orange where the response is positive and blue where it is negative.")
-    return KnobFigure(CONV_KNOBS, draw_convolution, convolution_frame, alt=alt, figsize=(9.6, 3.6))
+    return KnobFigure(CONV_KNOBS, draw_convolution, convolution_frame, alt=alt, figsize=(9.6, 3.6),
+                      settings=CONV_SETTINGS)
 
 
 # ------------------------------------------------------------------ recurrence
@@ -88,6 +99,17 @@ REC_KNOBS = [
     Choice("f", "activation", ("none", "tanh"), "none"),
     Choice("x", "input", ("one blip", "held on"), "one blip"),
 ]
+REC_SETTINGS = (
+    {"w_h": 1.0},  # exactly 1 keeps the blip for ever
+    {"w_h": 1.1},  # just above 1: h grows without end
+    {"w_h": 1.5},  # at 1.5 past 10^5
+    {"w_h": -0.8},  # a negative w_h flips the sign at every step
+    {"f": "tanh"},  # tanh: growth can no longer run away
+    {"f": "tanh", "w_h": 1.5},  # tanh at 1.5: held on near 0.86
+    {"x": "held on"},  # a 1 at every step: settles at 1/(1 - w_h)
+    {"w_h": 0.9},  # solution 8.3: about a third left after ten steps
+    {"w_h": -0.9},  # solution 8.3: the negative side, the sign flipping
+)
 H_LIMIT = 3.0
 """The left panel shows h between −H_LIMIT and +H_LIMIT; bigger values are flagged."""
 
@@ -168,7 +190,8 @@ def recurrence():
     alt = ("Left: the hidden state h plotted over 30 steps after a blip of input, with red "
            "triangles where it runs off the chart. Right: the size of h on a log scale, a "
            "straight line falling when memory fades and rising when it explodes.")
-    return KnobFigure(REC_KNOBS, draw_recurrence, recurrence_frame, alt=alt, figsize=(9.6, 3.9))
+    return KnobFigure(REC_KNOBS, draw_recurrence, recurrence_frame, alt=alt, figsize=(9.6, 3.9),
+                      settings=REC_SETTINGS)
 
 
 # ------------------------------------------------------------------ attention
@@ -183,6 +206,13 @@ ATT_KNOBS = [
     Slider("angle", "direction of the query, degrees", 0, 345, 30, 15, integer=True),
     Slider("length", "length of the query", 0.0, 3.0, 1.5, 0.5),
 ]
+ATT_SETTINGS = (
+    {"angle": 90},  # angle turned: the key near 82 degrees wins
+    {"angle": 240},  # angle turned: the key near 236 degrees wins
+    {"length": 0.0},  # length 0: every weight 20 %
+    {"angle": 150, "length": 3.0},  # length 3 pointed at a key: it takes most of the weight
+    {"angle": 45},  # between two keys: both get a share
+)
 
 
 def arrow(tip, head=0.28):
@@ -251,4 +281,5 @@ def attention():
     alt = ("Left: five coloured key arrows from the origin, a black query arrow set by the knobs "
            "and a red star at the weighted average of the key points. Right: one bar per key "
            "showing its attention weight, with its score above.")
-    return KnobFigure(ATT_KNOBS, draw_attention, attention_frame, alt=alt, figsize=(9.6, 4.3))
+    return KnobFigure(ATT_KNOBS, draw_attention, attention_frame, alt=alt, figsize=(9.6, 4.3),
+                      settings=ATT_SETTINGS)

@@ -34,6 +34,12 @@ SLOPE_KNOBS = [
     Slider("b", "bias", -3.0, 4.0, 3.0, 0.2),
     Slider("h", "nudge size", 0.05, 1.0, 0.5, 0.05),
 ]
+SLOPE_SETTINGS = (
+    {"h": 0.1},  # a smaller nudge: the ratio closes in on the slope
+    {"h": 0.05},  # the smallest nudge
+    {"w": 1.5},  # w past the bottom of its curve: the slope changes sign
+    {"b": 0.0},  # another b: the curve over w changes shape
+)
 SLICE_W = np.linspace(-1.7, 3.7, 109)
 SLICE_B = np.linspace(-3.3, 5.3, 87)
 SLOPE_YLIM = (0.0, 85.0)
@@ -109,7 +115,7 @@ def slope_of_the_loss(X=None, y=None):
            "line at the current knob, a dashed triangle for a nudge of size h and its rise, and a box "
            "comparing the ratio of the loss change to the nudge with the derivative.")
     return KnobFigure(SLOPE_KNOBS, partial(draw_slope, X=X, y=y), partial(slope_frame, X, y),
-                      alt=alt, figsize=(9.6, 4.1))
+                      alt=alt, figsize=(9.6, 4.1), settings=SLOPE_SETTINGS)
 
 
 # --------------------------------------------------- chain rule in one neuron ---
@@ -120,6 +126,11 @@ NEURON_KNOBS = [
     Slider("w", "weight", -3.0, 3.0, 0.5, 0.1),
     Slider("b", "bias", -3.0, 3.0, -0.5, 0.1),
 ]
+NEURON_SETTINGS = (
+    {"x": 2.0, "w": -3.0, "b": -3.0},  # z very negative: the gradients almost vanish
+    {"x": 0.0},  # x = 0: dL/dw is exactly zero
+    {"x": 2.0, "w": 1.5, "b": -3.0},  # exercise 6.1: the same z as the exercise, at x = 2
+)
 NODES = {"x": (0.9, 5.0), "w": (0.9, 3.2), "b": (0.9, 1.4), "z": (3.9, 3.2), "a": (6.3, 3.2),
          "L": (8.8, 3.2), "y": (8.8, 5.1)}
 NODE_TEXT = {"x": "x", "w": "w", "b": "b", "z": "z = w·x + b", "a": "a = σ(z)", "L": "L = (a − y)²",
@@ -133,7 +144,8 @@ def neuron_frame(*, x, w, b, y=TARGET):
     x, w, b: numbers (the knobs).  y: the target.
     """
     c = neuron_chain(x, w, b, y)
-    f = lambda v: number(v, 3)  # noqa: E731
+    # + 0.0 turns an exact -0.0 (x = 0 gives ∂L/∂w = negative × 0) into 0.0, so it reads 0.000
+    f = lambda v: number(v + 0.0, 3)  # noqa: E731
     return {
         "fwd_x": f"x = {number(x)}", "fwd_w": f"w = {number(w)}", "fwd_b": f"b = {number(b)}",
         "fwd_z": f"z = {f(c['z'])}", "fwd_a": f"a = {f(c['a'])}", "fwd_L": f"L = {f(c['L'])}",
@@ -207,7 +219,8 @@ def neuron_graph():
            "feeds a = σ(z), which with the target y = 1 feeds the loss L = (a − y)². Above each node its "
            "value in blue, below it the gradient of the loss in orange, on the arrows the local "
            "derivatives, and at the bottom the chain-rule products for ∂L/∂w and ∂L/∂b.")
-    return KnobFigure(NEURON_KNOBS, draw_neuron, neuron_frame, alt=alt, figsize=(9.6, 4.5))
+    return KnobFigure(NEURON_KNOBS, draw_neuron, neuron_frame, alt=alt, figsize=(9.6, 4.5),
+                      settings=NEURON_SETTINGS)
 
 
 # ------------------------------------------------------- gradient descent ---
@@ -215,6 +228,22 @@ DESCENT_KNOBS = [
     Slider("t", "steps taken", 0, STEPS, 10, 1, integer=True),
     Slider("lr", "learning rate", 0.01, 0.16, 0.05, 0.01),
 ]
+DESCENT_SETTINGS = (
+    {"t": 0},  # the start, before any step
+    {"t": 1},  # one notch: the first step
+    {"t": 2},  # two notches
+    {"t": 40, "lr": 0.01},  # too small: the loss still above 3 after 40 steps
+    {"t": 40, "lr": 0.05},  # about right: across the valley, then along its floor
+    {"t": 40, "lr": 0.12},  # large: a zig-zag that still settles
+    {"t": 40, "lr": 0.13},  # where the line fit breaks down: on the edge, it hardly settles
+    {"t": 40, "lr": 0.14},  # where the line fit breaks down: one step further, it diverges
+    {"t": 40, "lr": 0.15},  # too large: off the map, and the figure says so
+    {"t": 20, "lr": 0.07},  # solution 6.3: too slow along b
+    {"t": 20, "lr": 0.08},  # solution 6.3: the lowest rate that works
+    {"t": 20, "lr": 0.1},  # solution 6.3: a loss of about 0.183
+    {"t": 20, "lr": 0.12},  # solution 6.3: the highest rate that works
+    {"t": 20, "lr": 0.14},  # solution 6.3: diverges
+)
 LOSS_YLIM = (0.1, 2e3)
 
 
@@ -281,7 +310,8 @@ def descent_path():
            "takes from a fixed start, one dot per step, and a star at the lowest point. Right: the loss "
            "after each step on a log scale. A box names how this learning rate behaves (too small, "
            "about right, zig-zagging or diverging) and a warning appears when the loss grows.")
-    return KnobFigure(DESCENT_KNOBS, draw_descent, descent_frame, alt=alt, figsize=(9.6, 4.2))
+    return KnobFigure(DESCENT_KNOBS, draw_descent, descent_frame, alt=alt, figsize=(9.6, 4.2),
+                      settings=DESCENT_SETTINGS)
 
 
 # --------------------------------------------------------- epochs and batches ---
@@ -289,6 +319,13 @@ BATCH_KNOBS = [
     Choice("batch", "size", tuple(BATCHES), "4"),
     Slider("epochs", "passes", 0, EPOCHS, 5, 1, integer=True),
 ]
+BATCH_SETTINGS = (
+    {"batch": "1", "epochs": 5},  # the three sizes at 5 epochs: one point per step
+    {"batch": "12 (all)", "epochs": 5},  # the three sizes at 5 epochs: the full batch
+    {"batch": "1", "epochs": 30},  # at 30 epochs: jitters round the minimum
+    {"batch": "4", "epochs": 30},  # at 30 epochs: batches of 4, in between
+    {"batch": "12 (all)", "epochs": 30},  # at 30 epochs: the full batch is still far from the bottom
+)
 
 
 def batch_frame(*, batch, epochs):
@@ -340,4 +377,5 @@ def epochs_and_batches():
            "for the chosen batch size. Right: the mean loss of every epoch as recorded by nnlib's fit, "
            "for batch sizes 1, 4 and 12 (the chosen one highlighted), on a log scale; smaller batches "
            "make more updates per epoch and fall faster but more raggedly.")
-    return KnobFigure(BATCH_KNOBS, draw_batches, batch_frame, alt=alt, figsize=(9.6, 4.2))
+    return KnobFigure(BATCH_KNOBS, draw_batches, batch_frame, alt=alt, figsize=(9.6, 4.2),
+                      settings=BATCH_SETTINGS)

@@ -51,6 +51,15 @@ SMALL_KNOBS = [
     Slider("w", "weight x1 → h1", -2.0, 2.0, 0.8, 0.1),
     Slider("v", "weight h1 → ŷ", -2.0, 2.0, 1.2, 0.1),
 ]
+SMALL_SETTINGS = (
+    {"x1": 0.0},  # try this: x1 turned, the change spreads
+    {"x1": 2.0},  # try this: x1 turned the other way
+    {"x1": -1.0},  # try this: z1 negative, the relu switches h1 off
+    {"x1": -1.0, "v": -1.0},  # try this: with h1 off, v moves nothing
+    {"x1": -1.0, "v": 2.0},  # try this: and the other way
+    {"w": 1.5},  # try this: w turned with h1 on, one edge thickens
+    {"w": 0.0},  # try this: w at zero, its edge vanishes
+)
 
 
 def small_frame(*, x1, x2, w, v):
@@ -91,7 +100,8 @@ def forward_pass():
            "joined to every node of the next layer. Edge colour and thickness show each weight "
            "(blue positive, dashed vermillion negative); node fill and the number inside show its "
            "value for the current input. Below, the vectors z, h and the output ŷ.")
-    return KnobFigure(SMALL_KNOBS, draw_small, small_frame, alt=alt, figsize=(7.0, 5.6))
+    return KnobFigure(SMALL_KNOBS, draw_small, small_frame, alt=alt, figsize=(7.0, 5.6),
+                      settings=SMALL_SETTINGS)
 
 
 # ---------------------------------------------------------------- house prices
@@ -103,6 +113,15 @@ HOUSE_KNOBS = [
     Slider("bedrooms", "how many", 1, 5, 3, 1, integer=True),
     Slider("v", "luxury location → price", 0.0, 200.0, 80.0, 5.0),
 ]
+HOUSE_SETTINGS = (
+    {"location": 4.0},  # try this: location below its average, luxury switches off
+    {"location": 4.0, "v": 0.0},  # try this: then v no longer matters
+    {"location": 4.0, "v": 200.0},  # try this: at either end
+    {"size": 200},  # try this: a bigger house in a good location
+    {"location": 3.0},  # try this: the same house in a poor location
+    {"location": 3.0, "size": 200},  # try this: the bigger one there adds less per square metre
+    {"v": 0.0},  # try this: nothing paid for the location on its own
+)
 
 
 def house_frame(*, size, location, bedrooms, v):
@@ -138,7 +157,8 @@ def house_network():
            "house, luxury location and big and well placed, and one output, the price. Edge colour "
            "and thickness show the weights, node fill and numbers show the values for the house set "
            "by the knobs, and a box gives the predicted price in thousands.")
-    return KnobFigure(HOUSE_KNOBS, draw_house, house_frame, alt=alt, figsize=(7.0, 5.8))
+    return KnobFigure(HOUSE_KNOBS, draw_house, house_frame, alt=alt, figsize=(7.0, 5.8),
+                      settings=HOUSE_SETTINGS)
 
 
 # ---------------------------------------------------------------- XOR by hand
@@ -149,6 +169,10 @@ XOR_KNOBS = [
     Slider("w2", "weight x2 → h2", -6.0, 6.0, 0.0, 0.5),
     Slider("b2", "bias of h2", -6.0, 6.0, 0.0, 0.5),
 ]
+XOR_SETTINGS = (
+    {"w1": 4.0, "w2": 4.0},  # both lines tilted along the diagonal, not yet pulled apart
+    {"w1": 4.0, "b1": 4.0, "w2": 4.0, "b2": -4.0},  # solution 4.1: every point classified
+)
 XOR_GRID = 60
 
 
@@ -198,12 +222,16 @@ def xor_by_hand(X=None, y=None):
            "or class 0 (blue), with the four clouds of XOR points on top and two dashed lines where "
            "each hidden unit switches; a box gives the accuracy on the points.")
     return KnobFigure(XOR_KNOBS, partial(draw_xor, X=X, y=y), partial(xor_frame, X, y),
-                      alt=alt, figsize=(7.0, 4.2))
+                      alt=alt, figsize=(7.0, 4.2), settings=XOR_SETTINGS)
 
 
 # ---------------------------------------------------------------- digits
 
 DIGIT_IMAGES_SHOWN = 60
+DIGIT_SETTINGS = (
+    {"i": 21},  # one of the misread test images
+    {"i": 59},  # the last of the sixty images the knob reaches
+)
 
 
 def digit_frame(*, i):
@@ -247,7 +275,7 @@ def digit_probabilities():
     alt = ("Left, a handwritten digit as a 28 by 28 grey picture; right, ten bars giving the "
            "probability the network assigns to each digit 0 to 9, the bar of the true digit in "
            "orange, and a box with the true digit and the network's answer.")
-    return KnobFigure(knobs, draw_digits, digit_frame, alt=alt, figsize=(7.0, 3.6))
+    return KnobFigure(knobs, draw_digits, digit_frame, alt=alt, figsize=(7.0, 3.6), settings=DIGIT_SETTINGS)
 
 
 # ---------------------------------------------------------------- static figures

@@ -15,6 +15,12 @@ KNOBS = [
     Slider("w", "weight", -3.0, 3.0, 0.0, 0.05),
     Slider("b", "bias", -5.0, 5.0, 0.0, 0.1),
 ]
+FIT_SETTINGS = (
+    {"w": 0.9},  # try this: w alone turned until the line runs with the cloud
+    {"w": 0.9, "b": 0.5},  # then b slid part of the way into the middle of the cloud
+    {"w": 0.9, "b": 0.8},  # solution 1.2: near here the error is under 0.5
+    {"w": 0.9, "b": 0.9},  # solution 1.2: w about 0.9 with b just below 1
+)
 
 
 def equation(w, b):
@@ -61,7 +67,8 @@ def line_fit(X=None, y=None):
         X, y = datasets.line_points()
     alt = ("Scatter plot of noisy points with a straight line set by the weight w and bias b; "
            "dotted lines show each point's error and a box shows the equation and the mean squared error.")
-    return KnobFigure(KNOBS, partial(draw_fit, X=X, y=y), partial(fit_frame, X, y), alt=alt)
+    return KnobFigure(KNOBS, partial(draw_fit, X=X, y=y), partial(fit_frame, X, y), alt=alt,
+                      settings=FIT_SETTINGS)
 
 
 @legible_axes

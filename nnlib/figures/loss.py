@@ -28,6 +28,12 @@ SQUARED_KNOBS = [
     Slider("y_hat", "prediction", -3.0, 3.0, 2.0, 0.1),
     Slider("y", "target", -1.5, 1.5, 0.5, 0.5),
 ]
+SQUARED_SETTINGS = (
+    {"y_hat": 0.5},  # prediction on the target: every score is zero
+    {"y_hat": -2.0},  # prediction too low: the signed error goes negative
+    {"y": -1.0},  # the target moved: the curves slide along
+    {"y": 1.5},  # the target moved the other way
+)
 PREDICTIONS = np.linspace(-3.2, 3.2, 257)
 
 
@@ -80,7 +86,8 @@ def squared_error_curve():
     alt = ("Three curves over the prediction: the signed error (a straight line crossing zero), the "
            "absolute error (a V) and the squared error (a parabola), all with their lowest point at the "
            "target; dots mark the current prediction and a box gives the three values.")
-    return KnobFigure(SQUARED_KNOBS, draw_squared, squared_frame, alt=alt, figsize=(7.0, 4.2))
+    return KnobFigure(SQUARED_KNOBS, draw_squared, squared_frame, alt=alt, figsize=(7.0, 4.2),
+                      settings=SQUARED_SETTINGS)
 
 
 @legible_axes
@@ -137,6 +144,12 @@ BCE_KNOBS = [
     Slider("p", "probability", 0.02, 0.98, 0.7, 0.02),
     Choice("y", "true class", ("1", "0"), "1"),
 ]
+BCE_SETTINGS = (
+    {"p": 0.9},  # p = 0.9 and the answer is yes: about 0.105
+    {"p": 0.9, "y": "0"},  # p = 0.9 and the answer is no: about 2.30
+    {"p": 0.02},  # p pushed towards 0 with y = 1: the loss shoots up
+    {"y": "0"},  # target 0: the picture mirrors
+)
 PROBABILITIES = np.linspace(0.001, 0.999, 400)
 SCORES = np.linspace(-5.0, 5.0, 401)
 
@@ -205,7 +218,7 @@ def binary_cross_entropy_curve():
            "probability p, which is −ln p when the true class is 1 and −ln(1 − p) when it is 0; "
            "right: the same loss as a function of the score z before the sigmoid. A dot marks the "
            "current prediction on both curves and boxes give the two equal values.")
-    return KnobFigure(BCE_KNOBS, draw_bce, bce_frame, alt=alt, figsize=(9.0, 3.9))
+    return KnobFigure(BCE_KNOBS, draw_bce, bce_frame, alt=alt, figsize=(9.0, 3.9), settings=BCE_SETTINGS)
 
 
 # ------------------------------------------------- softmax cross-entropy ---
@@ -217,6 +230,12 @@ SOFTMAX_KNOBS = [
     Slider("z2", "score for dog", -3.0, 3.0, 0.5, 0.25),
     Slider("z3", "score for bird", -3.0, 3.0, -1.0, 0.25),
 ]
+SOFTMAX_SETTINGS = (
+    {"z1": 3.0},  # a higher cat score: the loss slides towards zero
+    {"z2": 2.0},  # a higher dog score: the loss climbs
+    {"z3": 1.0},  # a higher bird score: the loss climbs
+    {"z1": 2.5, "z2": 1.5, "z3": 0.0},  # every score raised by 1: nothing changes
+)
 SWEEP = np.linspace(-3.25, 3.25, 131)
 
 
@@ -281,7 +300,8 @@ def softmax_cross_entropy_bars():
            "bird, with the true class, cat, outlined and tagged. Right: the cross-entropy −ln p(cat) "
            "as a curve over the cat score, falling towards zero as that score rises, with a "
            "dot at the current score and a box with the values.")
-    return KnobFigure(SOFTMAX_KNOBS, draw_softmax, softmax_frame, alt=alt, figsize=(9.0, 3.9))
+    return KnobFigure(SOFTMAX_KNOBS, draw_softmax, softmax_frame, alt=alt, figsize=(9.0, 3.9),
+                      settings=SOFTMAX_SETTINGS)
 
 
 # ---------------------------------------------------- the loss landscape ---
@@ -313,6 +333,12 @@ OPTIMIZER_KNOBS = [
     Slider("b", "bias", -5.0, 5.0, 0.0, 0.25),
     Choice("minimum", "show it", ("no", "yes"), "no"),
 ]
+OPTIMIZER_SETTINGS = (
+    {"minimum": "yes"},  # the star shown, from the starting point
+    {"w": 0.9},  # solution 5.4: w alone, into the valley
+    {"w": 0.9, "b": 0.75},  # solution 5.4: then b up the valley floor
+    {"w": 0.9, "b": 0.75, "minimum": "yes"},  # solution 5.4: there, with the star and its box
+)
 
 
 @lru_cache(maxsize=4)
@@ -380,11 +406,14 @@ def be_the_optimizer(X=None, y=None):
            "colours, with a dot at the current knobs; asking for the minimum adds a star at the "
            "lowest point, the best line (dashed) and how far above it the current error is.")
     return KnobFigure(OPTIMIZER_KNOBS, partial(draw_optimizer, X=X, y=y), partial(optimizer_frame, X, y),
-                      alt=alt, figsize=(9.6, 4.2))
+                      alt=alt, figsize=(9.6, 4.2), settings=OPTIMIZER_SETTINGS)
 
 
 # ------------------------------------------------ MSE vs cross-entropy ---
 CE_VS_MSE_KNOBS = [Slider("p", "probability", 0.02, 0.98, 0.1, 0.02)]
+CE_VS_MSE_SETTINGS = (
+    {"p": 0.02},  # p = 0.02: the squared error pushes about 25 times more weakly
+)
 CURVE_P = np.linspace(0.005, 0.995, 300)
 
 
@@ -446,4 +475,5 @@ def mse_vs_cross_entropy():
            "Right: how hard each loss pushes the score before the sigmoid, −∂L/∂z: for cross-entropy "
            "it is 1 − p, largest when the prediction is worst, while for the squared error it fades "
            "to zero near p = 0. Markers show the current p and a box gives the numbers.")
-    return KnobFigure(CE_VS_MSE_KNOBS, draw_ce_vs_mse, ce_vs_mse_frame, alt=alt, figsize=(9.6, 4.0))
+    return KnobFigure(CE_VS_MSE_KNOBS, draw_ce_vs_mse, ce_vs_mse_frame, alt=alt, figsize=(9.6, 4.0),
+                      settings=CE_VS_MSE_SETTINGS)

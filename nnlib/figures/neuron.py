@@ -104,6 +104,18 @@ WALK_KNOBS = [
     Slider("x2", "cold, 0/1", 0, 1, 0, 1, integer=True),
     Slider("x3", "free time, 0/1", 0, 1, 1, 1, integer=True),
 ]
+WALK_SETTINGS = (
+    {"x1": 1, "x2": 0, "x3": 0},  # the vote: sunshine alone, 3 - 2.5 = 0.5, goes out (also x3 flipped)
+    {"x1": 1, "x2": 1, "x3": 0},  # the vote: sun on a cold day, 3 - 2 - 2.5 = -1.5, stays in
+    {"x1": 0},  # try this: flipping x1 moves the highlighted row
+    {"x2": 1},  # try this: flipping x2
+    {"w2": 0.0},  # try this: a cold weight of 0 flips nothing (0 of 4)
+    {"b": 0.5},  # try this: a raised bias makes a keen walker
+    {"b": -6.0},  # try this: a bias so low that nothing gets the walker out
+    {"w1": 1.0, "w3": 4.0},  # try this: free time now decides in 3 of 4 pairs
+    {"w2": -1.0, "x1": 1, "x2": 1, "x3": 0},  # exercise 2.1: the warm coat, at x = (1, 1, 0)
+    {"w1": 1.5, "w2": -3.0, "w3": 2.0, "b": -1.0},  # exercise 2.2: the other walker, read the flip counts
+)
 INPUT_Y = (4.0, 2.5, 1.0)   # heights of the three input boxes in the diagram
 SUM_XY = (6.2, 2.5)
 ROW_TOP, ROW_STEP = 0.86, 0.1  # table rows, in table-axes coordinates
@@ -256,7 +268,7 @@ def walk_decision():
            "eight yes/no situations with z and the decision for each, the current situation "
            "highlighted, and how often flipping each input changes the decision.")
     return KnobFigure(WALK_KNOBS, draw_walk, walk_frame, alt=alt, figsize=(8.8, 5.6),
-                      fixed=WALK_FIXED)
+                      fixed=WALK_FIXED, settings=WALK_SETTINGS)
 
 
 # --------------------------------------------------------- decision boundary ---
@@ -267,6 +279,11 @@ BOUNDARY_KNOBS = [
     Slider("w2", "weight of x₂", -2.5, 2.5, 1.0, 0.1),
     Slider("b", "bias", -4.0, 4.0, 0.0, 0.2),
 ]
+BOUNDARY_SETTINGS = (
+    {"w1": 1.0, "w2": -2.0, "b": 0.6},  # the line between the two clouds, no point ringed
+    {"w1": -1.0, "w2": 2.0, "b": -0.6},  # the same line with all three signs flipped: the shading swaps
+    {"w1": -1.0, "w2": -1.0, "b": 0.0},  # the starting line with its signs flipped: the arrow turns round
+)
 
 
 def weight_arrow(w, b, length=1.0, width=0.05, head=0.22):
@@ -365,7 +382,7 @@ def decision_boundary(X=None, y=None):
            "neuron outputs 1 is shaded orange, the other blue; an arrow shows the weight vector, "
            "misclassified points are ringed, and a box gives the equation and the error count.")
     return KnobFigure(BOUNDARY_KNOBS, partial(draw_boundary, X=X, y=y), partial(boundary_frame, X, y),
-                      alt=alt, figsize=(7.2, 4.4))
+                      alt=alt, figsize=(7.2, 4.4), settings=BOUNDARY_SETTINGS)
 
 
 # ------------------------------------------------------- perceptron learning ---
@@ -375,6 +392,23 @@ LEARNING_KNOBS = [
     Slider("t", "updates so far", 0, MAX_UPDATES, 0, 1, integer=True),
     Choice("task", "logic gate", ("AND", "OR", "XOR"), "AND"),
 ]
+LEARNING_SETTINGS = (
+    {"t": 1},  # AND, walked up one update at a time
+    {"t": 2},  # AND, walked up one update at a time
+    {"t": 3},  # AND, walked up one update at a time
+    {"t": 4},  # AND, walked up one update at a time
+    {"t": 5},  # AND, walked up one update at a time
+    {"t": 6},  # AND, walked up one update at a time
+    {"t": 7},  # AND, walked up one update at a time
+    {"t": 8},  # AND, walked up one update at a time
+    {"t": 9},  # AND, walked up one update at a time
+    {"t": 10},  # AND: after update 10 every point is on its side
+    {"t": 20},  # AND long after it settled: the line no longer moves
+    {"task": "OR", "t": 8},  # OR settles one update before AND
+    {"task": "OR", "t": 9},  # OR, one update after it settled
+    {"task": "XOR", "t": 20},  # XOR on the way: the line keeps jumping
+    {"task": "XOR", "t": 40},  # XOR dragged to the end: still wrong somewhere
+)
 
 
 def _point_text(x):
@@ -471,4 +505,5 @@ def perceptron_learning():
            "last update is circled and the previous boundary dashed. Beside it, a plot of how many "
            "points are misclassified after each update, what the last update did, and whether the "
            "rule has settled; for XOR it never does.")
-    return KnobFigure(LEARNING_KNOBS, draw_learning, learning_frame, alt=alt, figsize=(7.2, 5.8))
+    return KnobFigure(LEARNING_KNOBS, draw_learning, learning_frame, alt=alt, figsize=(7.2, 5.8),
+                      settings=LEARNING_SETTINGS)

@@ -35,6 +35,32 @@ KNOBS = [
     Slider("lr", "learning rate η", 0.5, 4.5, 2.5, 2.0),
     Slider("t", "epochs trained", 0, EPOCHS, EPOCHS, EVERY, integer=True),
 ]
+TRAIN_SETTINGS = (
+    {"t": 0},  # the train button slid from 0 at the default: a shelf near 0.3, then the drop
+    {"t": 50},  # ... every stop on the way to 600
+    {"t": 100},  # ... every stop on the way to 600
+    {"t": 150},  # ... every stop on the way to 600
+    {"t": 200},  # ... every stop on the way to 600
+    {"t": 250},  # ... every stop on the way to 600
+    {"t": 300},  # ... every stop on the way to 600
+    {"t": 350},  # ... every stop on the way to 600
+    {"t": 400},  # ... every stop on the way to 600
+    {"t": 450},  # ... every stop on the way to 600
+    {"t": 500},  # ... every stop on the way to 600
+    {"t": 550},  # ... every stop on the way to 600
+    {"data": "xor", "f": "tanh", "width": 2, "depth": 1, "lr": 2.5},  # try 1, exercise 7.1: two tanh units
+    {"data": "xor", "f": "relu", "width": 2, "depth": 1},  # try 1, solution 7.1: relu stuck at 75 %
+    {"data": "circles", "width": 2, "depth": 1},  # try 2: two units stop near 80 %
+    {"data": "circles", "f": "relu", "width": 4, "depth": 1},  # try 2: four relu units reach 100 %
+    {"data": "circles", "f": "tanh", "width": 4, "depth": 1},  # try 2: four tanh units, 93 %
+    {"data": "circles", "f": "tanh", "width": 6, "depth": 1},  # try 2: six tanh units get every point
+    {"data": "spirals", "f": "tanh", "width": 6, "depth": 1, "lr": 2.5},  # try 3: one layer, near 52 %
+    {"data": "spirals", "f": "tanh", "width": 6, "depth": 2, "lr": 2.5},  # try 3: two layers, both arms
+    {"data": "moons", "f": "tanh", "width": 4, "depth": 1, "lr": 0.5},  # try 4: unfinished, 88 %
+    {"data": "moons", "f": "tanh", "width": 4, "depth": 1, "lr": 2.5},  # try 4: every point right
+    {"data": "moons", "f": "relu", "depth": 2, "lr": 4.5},  # try 4: relu, depth 2 at 4.5 on moons
+    {"data": "circles", "f": "relu", "depth": 2, "lr": 4.5},  # try 4: and on circles
+)
 
 
 # ------------------------------------------------------------------ the picture's grid
@@ -143,7 +169,7 @@ def train_network():
            "network's probability, with the data points on top. Right: the training loss against "
            "epochs on a log scale, with the current epoch marked.")
     return KnobFigure(KNOBS, draw_training, training_frame, alt=alt, figsize=(9.6, 4.2),
-                      prefetch=train_neighbours)
+                      prefetch=train_neighbours, settings=TRAIN_SETTINGS)
 
 
 def train_neighbours(values):
@@ -168,6 +194,12 @@ UNIT_KNOBS = [
     Slider("layer", "hidden layer shown", 1, 2, 1, 1, integer=True),
     Slider("t", "epochs trained", 0, EPOCHS, EPOCHS, EVERY, integer=True),
 ]
+UNIT_SETTINGS = (
+    {"layer": 2},  # the second layer: shapes made of edges
+    {"t": 0},  # the first layer before training: random edges
+    {"t": 300},  # on the way forward, edges moving into place
+    {"layer": 2, "t": 0},  # the second layer before training
+)
 
 
 def unit_maps(net, layer):
@@ -218,7 +250,8 @@ def hidden_units():
     alt = ("Eight small square maps, one per hidden unit of the chosen layer, each coloured blue "
            "where the unit outputs −1 and orange where it outputs +1; beside them the network's "
            "output map with the data points.")
-    return KnobFigure(UNIT_KNOBS, draw_units, units_frame, alt=alt, figsize=(9.6, 4.0))
+    return KnobFigure(UNIT_KNOBS, draw_units, units_frame, alt=alt, figsize=(9.6, 4.0),
+                      settings=UNIT_SETTINGS)
 
 
 # ------------------------------------------------------------------ figure 3: too small, too big
@@ -227,6 +260,14 @@ FIT_KNOBS = [
     Choice("size", "hidden units", tuple(SIZES), "16 units"),
     Slider("t", "epochs trained", 0, FIT_EPOCHS, FIT_EPOCHS, FIT_EVERY, integer=True),
 ]
+FIT_SETTINGS = (
+    {"size": "1 unit"},  # too small: a straight boundary
+    {"size": "4 units"},  # smaller: it hardly overfits
+    {"size": "2 × 32 units"},  # too big: the training loss falls towards 0
+    {"size": "16 units", "t": 100},  # 16 units stopped just before the lowest validation loss
+    {"size": "16 units", "t": 200},  # solution 7.3: also close enough
+    {"size": "16 units", "t": 1000},  # solution 7.3: too late, chasing single points
+)
 
 
 def fitting_frame(*, size, t):
@@ -285,7 +326,8 @@ def too_small_too_big():
     alt = ("Left: the network's probability map over noisy moon-shaped data, training points "
            "filled and new validation points hollow. Right: training loss and validation loss "
            "against epochs on a log scale, the lowest validation loss marked.")
-    return KnobFigure(FIT_KNOBS, draw_fitting, fitting_frame, alt=alt, figsize=(9.6, 4.2))
+    return KnobFigure(FIT_KNOBS, draw_fitting, fitting_frame, alt=alt, figsize=(9.6, 4.2),
+                      settings=FIT_SETTINGS)
 
 
 # ------------------------------------------------------------------ static figures
