@@ -75,6 +75,8 @@ def bake(knob_figure, budget=None, workers=None):
     planned = grid.plan(knobs, limit, knob_figure.settings)
     settings = list(planned.settings())
     size = chunk_frames(budget, per_frame)
+    if len(settings) >= 100 * workers:        # at least one piece per core, so every core records
+        size = min(size, -(-len(settings) // workers))
     pieces = [settings[first:first + size] for first in range(0, len(settings), size)]
     chunks = record_chunks(knob_figure, pieces, workers)
     pieces, chunks, sizes = split_oversized(knob_figure, pieces, chunks, budget, workers)

@@ -6,8 +6,8 @@ value counted from its default both ways, and both its ends (``Slider.grid(every
 the page's slider has the live slider's whole range and starts where the live one starts.
 Then each slider is made finer again while the grid still fits. Choices are never made
 coarser. Every value a figure's declared settings name (``KnobFigure.settings``, the
-settings its chapter's text relies on) is on the grid whatever its coarseness, even when
-that takes the grid over its frame limit.
+settings its chapter's text relies on) is on the grid whatever its coarseness; the
+coarsest grid (ends, default and those values) is kept even when it is over the limit.
 Frames are numbered in the contract's grid order (``contract.frame_number``).
 """
 import dataclasses
@@ -17,7 +17,6 @@ import math
 from nnlib.knobs import Choice
 
 from . import contract
-from .errors import BakeError
 
 
 def plain_values(knob, every=1):
@@ -100,10 +99,8 @@ def plan(knobs, max_frames, settings=()):
 
     while size() > max_frames:
         coarser = [k for k in sliders if count(k) > fewest(k)]
-        if not coarser and keep:
-            break                 # the text's settings come first: the coarsest grid that holds them
         if not coarser:
-            raise BakeError(f"no grid of {[k.name for k in knobs]} fits {max_frames} frames")
+            break       # the coarsest grid: both ends, the default and the text's settings of each slider
         knob = max(coarser, key=count)
         before = count(knob)
         while count(knob) == before:        # the next step that really drops a value

@@ -113,7 +113,8 @@ def settle(page, index):
     page.wait_for_function(
         """i => { const p = window.__knobPlayers[i];
                   return p.wanted === p.current()
-                         && (p.frame === p.wanted || p.canvas.style.display === 'none'); }""",
+                         && (p.frame === p.wanted
+                             || (p.wanted === p.initial && p.canvas.style.display === 'none')); }""",
         arg=index, timeout=10000)
     return page.evaluate(STATE, index)
 
