@@ -7,7 +7,7 @@ tests/test_browser.py in Chromium and printed at the end of `make test`.
 import pathlib
 import sys
 
-BUDGET = 40 * 2**20
+BUDGET = 60 * 2**20     # the frames of complete knob grids (bake/) are most of it
 
 
 def main(html=pathlib.Path("_build/html")):
@@ -16,7 +16,7 @@ def main(html=pathlib.Path("_build/html")):
     pages = sorted((p for p in files if p.suffix == ".html"), key=lambda p: -p.stat().st_size)
     heaviest = ", ".join(f"{p.relative_to(html)} {p.stat().st_size / 2**20:.2f} MB" for p in pages[:3])
     verdict = "within" if total <= BUDGET else "OVER"
-    print(f"Site size: {total / 2**20:.1f} MB in {len(files)} files, {verdict} the 40 MB budget "
+    print(f"Site size: {total / 2**20:.1f} MB in {len(files)} files, {verdict} the {BUDGET // 2**20} MB budget "
           f"(largest pages: {heaviest})")
     return 0 if total <= BUDGET else 1
 

@@ -71,6 +71,8 @@ def open_page(browser, base, page_path):
         return request_route.continue_()
     page.route("**/*", route)
     page.goto(f"{base}{page_path}", wait_until="networkidle")
+    page.wait_for_function("() => !document.querySelector('script[type=\"application/vnd.jupyter.widget-state+json\"]')"
+                           " || document.documentElement.dataset.widgetsRendered === 'true'", timeout=60000)
     boxes = page.locator(".knob-figure-box").count()
     try:
         page.wait_for_function(
