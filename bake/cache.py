@@ -14,7 +14,7 @@ import shutil
 import nnlib
 
 from . import contract
-from .frames import _feed
+from .frames import feed
 from .payload import Baked, compact
 
 SOURCES = (pathlib.Path(nnlib.__file__).resolve().parent, pathlib.Path(__file__).resolve().parent)
@@ -38,7 +38,7 @@ def key(knob_figure, budget, code=None):
                         list(knob_figure.moving), budget)).encode())
     digest.update(knob_figure.background().tobytes())
     defaults = {name: knob.default for name, knob in knob_figure.knobs.items()}
-    if not _feed(digest, knob_figure.frame_fn(**defaults)):
+    if not feed(digest, knob_figure.frame_fn(**defaults)):
         return None                     # frame data we cannot digest: never cached
     return digest.hexdigest()[:32]
 

@@ -7,23 +7,23 @@ from nnlib.knobs import apply_frame
 from .recorder import Recorder
 
 
-def _feed(digest, data):
+def feed(digest, data):
     """Feed ``data`` (arrays, numbers, strings and containers of them) into a hash; False if it
     holds anything else (then the artist is drawn afresh every frame)."""
     if isinstance(data, np.ndarray):
         if data.dtype == object:
-            return all(_feed(digest, item) for item in data.ravel())
+            return all(feed(digest, item) for item in data.ravel())
         digest.update(f"a{data.dtype}{data.shape}".encode())
         digest.update(np.ascontiguousarray(data).tobytes())
         return True
     if isinstance(data, (list, tuple)):
         digest.update(b"(" if isinstance(data, tuple) else b"[")
-        ok = all(_feed(digest, item) for item in data)
+        ok = all(feed(digest, item) for item in data)
         digest.update(b")")
         return ok
     if isinstance(data, dict):
         digest.update(b"{")
-        ok = all(_feed(digest, key) and _feed(digest, data[key]) for key in sorted(data, key=repr))
+        ok = all(feed(digest, key) and feed(digest, data[key]) for key in sorted(data, key=repr))
         digest.update(b"}")
         return ok
     if data is None or isinstance(data, (str, bool, int, float, np.number, np.bool_)):
@@ -34,7 +34,7 @@ def _feed(digest, data):
 
 def _digest(data):
     digest = hashlib.blake2b(digest_size=16)
-    return digest.hexdigest() if _feed(digest, data) else None
+    return digest.hexdigest() if feed(digest, data) else None
 
 
 class FrameRecorder:

@@ -8,7 +8,7 @@ from matplotlib.image import AxesImage
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 
-from .encode import CLOSEPOLY, CURVE3, CURVE4, LINETO, STOP, css_color, path_data
+from .encode import CURVE3, CURVE4, LINETO, STOP, css_color, path_data
 from .errors import BakeError
 
 
