@@ -13,6 +13,8 @@ Usage: python scripts/build_book.py [--no-bake]
 4. Jupyter Book builds strictly (-W -n --keep-going).
 5. The frames of the figures on the built pages are copied into the site (frames/), and the
    table of what each figure cost is printed.
+6. The in-browser Python goes into the site (pyodide/): scripts/vendor_pyodide.py says what
+   it holds and where each file comes from.
 """
 import argparse
 import os
@@ -80,6 +82,8 @@ def main(argv=None):
     if baking:
         shown = copy_frames()
         print(report.summarise(BAKE, HTML, only=shown))
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "vendor_pyodide.py"), str(HTML / "pyodide")],
+                   check=True, cwd=ROOT)
     print(f"The book took {time.perf_counter() - start:.0f} s to build. Open: {HTML / 'index.html'}")
     return 0
 
