@@ -96,7 +96,8 @@ from knob_registry import factories  # noqa: E402
 CHAPTER = pathlib.Path("book") / "01_the_line.ipynb"
 ADDED = " One more sentence, so that the prose of this chapter has changed."
 TARGETS = {"clean": 180, "prose edit": 30}
-SUMMARY = re.compile(r"(\d+) of (\d+) figures at every live step; (\d+) from the cache; baking took ([\d.]+) s")
+SUMMARY = re.compile(r"(\d+) of (\d+) figures at every live step; (\d+) from the bake cache, "
+                     r"(\d+) kept from an earlier build \(chapter not run\); baking took ([\d.]+) s")
 
 
 def chosen(only):
@@ -303,8 +304,8 @@ def run_build(python, clone, log, *flags):
         print(text[-4000:])
         raise SystemExit(f"the build {' '.join(flags)} failed (exit {done.returncode}); its output ends above")
     found = SUMMARY.search(text)
-    return seconds, None if found is None else {"cached": int(found[3]), "figures": int(found[2]),
-                                                "baking": float(found[4])}
+    return seconds, None if found is None else {"cached": int(found[3]), "kept": int(found[4]),
+                                                "figures": int(found[2]), "baking": float(found[5])}
 
 
 def build_table(python):
@@ -326,13 +327,14 @@ def build_table(python):
         rows.append(("clean, no bake", *run_build(python, clone, logs / "plain.log", "--no-bake")))
     print(f"load average after:  {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     clean = rows[0][1]
-    print(f"{'build':<16}{'seconds':>9}{'target s':>10}{'vs clean':>10}{'from cache':>12}{'baking s':>10}")
+    print(f"{'build':<16}{'seconds':>9}{'target s':>10}{'vs clean':>10}{'from cache':>12}{'kept':>6}{'baking s':>10}")
     for name, seconds, summary in rows:
         target = TARGETS.get(name)
         cache = f"{summary['cached']}/{summary['figures']}" if summary else "-"
+        kept = f"{summary['kept']}" if summary else "-"
         baking = f"{summary['baking']:.1f}" if summary else "-"
         print(f"{name:<16}{seconds:>9.1f}{target if target else '-':>10}{seconds / clean:>10.2f}{cache:>12}"
-              f"{baking:>10}")
+              f"{kept:>6}{baking:>10}")
     print(f"baking adds {clean - rows[3][1]:.1f} s to a clean build ({clean / rows[3][1]:.2f}x the build without it)")
     return rows
 

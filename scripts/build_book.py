@@ -63,7 +63,7 @@ def main(argv=None):
     parser.add_argument("--no-bake", action="store_true",
                         help="build faster, with knob figures that stay still on the page")
     args = parser.parse_args(argv)
-    start = time.perf_counter()
+    start, started = time.perf_counter(), time.time()
     subprocess.run([sys.executable, str(ROOT / "scripts" / "vendor.py")], check=True, cwd=ROOT)
     baking = not args.no_bake
     fresh_execution_cache(baking)
@@ -81,7 +81,7 @@ def main(argv=None):
         return built.returncode
     if baking:
         shown = copy_frames()
-        print(report.summarise(BAKE, HTML, only=shown))
+        print(report.summarise(BAKE, HTML, only=shown, since=started))
     subprocess.run([sys.executable, str(ROOT / "scripts" / "vendor_pyodide.py"), str(HTML / "pyodide")],
                    check=True, cwd=ROOT)
     print(f"The book took {time.perf_counter() - start:.0f} s to build. Open: {HTML / 'index.html'}")
