@@ -24,7 +24,8 @@ class Budget:
     frames: frames in the grid.  chunk_bytes: gzip bytes of one chunk (the page carries
     one, the reader fetches the others).  figure_bytes: gzip bytes of all the figure's
     chunks together (what the site stores).  seconds: estimated seconds of recording
-    (wall-clock, with the chunks recorded on every core).
+    (with the chunks recorded on every core), from the processor time one frame takes, so
+    that a busy machine does not give a figure a coarser grid than a quiet one.
     """
 
     frames: int = 60_000
@@ -42,17 +43,18 @@ def gzip_size(data):
 def estimate(knob_figure, knobs, sample=40):
     """(seconds, gzip bytes) per frame, from ``sample`` settings drawn at random from the grid.
 
-    Pessimistic: random settings share less of their content than neighbouring frames of a
+    The seconds are this process's processor time (time.process_time), not the wall clock:
+    other programs on the machine slow the clock, not the work a frame takes. Pessimistic: random settings share less of their content than neighbouring frames of a
     chunk do, so both the time and the bytes per frame come out high.
     """
     tables = Tables()
     record = FrameRecorder(knob_figure, tables)
     rng = np.random.default_rng(0)
     options = [(k.name, grid.plain_values(k)) for k in knobs]
-    frames, start = [], time.perf_counter()
+    frames, start = [], time.process_time()
     for _ in range(sample):
         frames.append(record({name: values[rng.integers(len(values))] for name, values in options}))
-    seconds = (time.perf_counter() - start) / len(frames)
+    seconds = (time.process_time() - start) / len(frames)
     apply_frame(knob_figure.artists, knob_figure.frame)
     return seconds, gzip_size([list(tables.ops), frames]) / len(frames)
 
