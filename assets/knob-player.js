@@ -234,7 +234,10 @@
       if (self.header.knobs[k].kind !== "slider") return;
       var shown = (model.get("_options_labels") || [])[model.get("index")];
       var at = knob.labels.indexOf(shown);
-      model.set({ _options_labels: knob.labels, index: at >= 0 ? at : knob.index });
+      // Two steps: the options first, so that the slider's view takes its new range (set
+      // together, the view saw only the index change), then the position on them.
+      model.set({ _options_labels: knob.labels });
+      model.set({ index: at >= 0 ? at : knob.index });
     });
     this.adopting = false;
     this.sourceShown = null;       // the controls' indexes, joined, of the picture on the canvas

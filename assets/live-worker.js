@@ -36,7 +36,8 @@ async function start({ pyodide: folder, runner: runnerUrl }) {
   pyodide = await loadPyodide({ indexURL: folder, stdout: () => {}, stderr: () => {} });
   const { packages, nnlib, fontlist } = await manifest;
   progress(`Loading ${packages.filter((name) => name !== "micropip").join(" and ")}…`);
-  const fonts = fetchOk(folder + fontlist, "json");
+  // The font list only saves time: without it matplotlib scans its fonts itself, as it would anywhere.
+  const fonts = fetchOk(folder + fontlist, "json").catch(() => null);
   const wheel = fetchOk(`${folder}${nnlib.wheel}?v=${nnlib.sha256}`, "arrayBuffer");
   const problems = [];
   await pyodide.loadPackage(packages.filter((name) => name !== "micropip"), {
@@ -47,7 +48,7 @@ async function start({ pyodide: folder, runner: runnerUrl }) {
   progress("Loading nnlib…");
   // matplotlib reads this list instead of scanning its fonts, if it is there before the first import.
   const font = await fonts;
-  pyodide.FS.writeFile(font.path, font.text);
+  if (font) pyodide.FS.writeFile(font.path, font.text);
   const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
   pyodide.unpackArchive(await wheel, "wheel", { extractDir: sitePackages });
   progress("Starting matplotlib and nnlib…");
@@ -89,7 +90,21 @@ async function move({ figure, indexes }) {
   return [{ picture }, [picture]];
 }
 
-const HANDLERS = { start: async (message) => { await start(message); return [{ ok: true }, []]; }, run, move };
+// A file that fails to load deep inside Pyodide (its WebAssembly, say) can end in a rejection that
+// never reaches loadPyodide's promise: while starting, any unhandled error counts as the failure.
+function failureWhileStarting() {
+  return new Promise((_, reject) => {
+    self.addEventListener("unhandledrejection", (event) => reject(event.reason || new Error("Pyodide stopped")));
+    self.addEventListener("error", (event) => reject(event.error || new Error(event.message)));
+  });
+}
+
+async function startOrFail(message) {
+  await Promise.race([start(message), failureWhileStarting()]);
+  return [{ ok: true }, []];
+}
+
+const HANDLERS = { start: startOrFail, run, move };
 
 // One message at a time, in order: Python runs one thing at once anyway, and a cell's
 // run must finish before a move of the figure it made.
