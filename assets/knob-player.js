@@ -15,6 +15,9 @@
  * with its machine-readable part in _static/frames-contract.json, which this script reads
  * first. A header of another version is not played: the picture stays as it is.
  *
+ * A page running Python (assets/live.js) hands a figure over with player.useSource(source):
+ * from then on its pictures come from Python instead of the baked frames (see useSource).
+ *
  * No dependencies, no other host. window.__knobTimings collects the time from each input
  * event to the finished redraw, for the book's latency test.
  */
@@ -166,6 +169,10 @@
   };
 
   Player.prototype.update = function (force) {
+    if (this.source) {
+      if (!this.adopting) this.updateFromSource();
+      return;
+    }
     var frame = this.current();
     if (frame === this.wanted && !force) return;
     this.wanted = frame;
@@ -186,13 +193,97 @@
 
   Player.prototype.show = function (frame) {
     this.draw(frame);
+    this.reveal(frame, false);
+  };
+
+  // The canvas takes the picture's place (once), and the time since the last input is noted.
+  Player.prototype.reveal = function (frame, live) {
     if (this.canvas.style.display === "none") {
       this.canvas.style.display = "";
       this.picture.style.display = "none";
     }
     if (lastInput) {
-      timings.push({ figure: this.header.id, frame: frame, ms: performance.now() - lastInput });
+      timings.push({ figure: this.header.id, frame: frame, ms: performance.now() - lastInput, live: live });
       lastInput = 0;
+    }
+  };
+
+  /* ------------------------------------------------------------ pictures from another source */
+
+  /* player.useSource(source): from now on the figure shows the pictures `source` makes (live.js:
+   * Python running in the page) instead of its baked frames.
+   *   source.knobs: one entry per knob, in the header's order, {labels, index}: the values the
+   *     knob can take now, as its readout shows them, and the one it is at. Each slider's widget
+   *     model gets these as its options, so the same slider, keys and readout go on working,
+   *     with every value; a slider the reader had moved keeps its value when it is among them.
+   *     A choice keeps its buttons (its options never change).
+   *   source.picture(indexes) -> Promise of an image (an ImageBitmap, say) of the figure with
+   *     knob k at position indexes[k] of its labels.
+   * Returns a Promise that resolves once the source's first picture is on the canvas.
+   * One picture is asked for at a time: when it arrives and the controls have moved meanwhile,
+   * the player asks once more, for where they are now. A held-down key thus redraws at the
+   * latest value and never works through a queue of old ones. Calling useSource again (the
+   * cell ran again) replaces the source.
+   */
+  Player.prototype.useSource = function (source) {
+    var self = this;
+    this.source = source;
+    this.adopting = true;          // the models change below: one picture afterwards, not one each
+    source.knobs.forEach(function (knob, k) {
+      var model = self.models[k];
+      if (self.header.knobs[k].kind !== "slider") return;
+      var shown = (model.get("_options_labels") || [])[model.get("index")];
+      var at = knob.labels.indexOf(shown);
+      // Two steps: the options first, so that the slider's view takes its new range (set
+      // together, the view saw only the index change), then the position on them.
+      model.set({ _options_labels: knob.labels });
+      model.set({ index: at >= 0 ? at : knob.index });
+    });
+    this.adopting = false;
+    this.sourceShown = null;       // the controls' indexes, joined, of the picture on the canvas
+    this.box.classList.add("knob-live");
+    var drawn = new Promise(function (resolve) { self.sourceDrawn = resolve; });
+    this.updateFromSource();
+    return drawn;
+  };
+
+  Player.prototype.indexes = function () {
+    return this.models.map(function (model) {
+      var index = model.get("index");
+      return typeof index === "number" ? index : 0;
+    });
+  };
+
+  Player.prototype.updateFromSource = function () {
+    var indexes = this.indexes(), key = indexes.join(","), source = this.source, self = this;
+    if (this.sourceBusy || key === this.sourceShown) return;
+    this.sourceBusy = true;
+    source.picture(indexes).then(function (image) {
+      self.sourceBusy = false;
+      if (self.source === source) self.showPicture(image, key);
+      self.updateFromSource();
+    }, function (error) {
+      self.sourceBusy = false;
+      console.error("knob figure " + self.header.id + ": " + error.message);
+    });
+  };
+
+  Player.prototype.showPicture = function (image, key) {
+    var canvas = this.canvas, ctx = this.ctx;
+    if (canvas.width !== image.width || canvas.height !== image.height) {
+      canvas.width = image.width;
+      canvas.height = image.height;
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.globalAlpha = 1;
+    ctx.drawImage(image, 0, 0);
+    if (image.close) image.close();
+    this.sourceShown = key;
+    canvas.dataset.live = key;
+    this.reveal(key, true);
+    if (this.sourceDrawn) {
+      this.sourceDrawn();
+      this.sourceDrawn = null;
     }
   };
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
-from .knobs import Choice
+from .knobs import Choice, readout_format  # noqa: F401  (controls.readout_format, as before)
 
 CONTROL_WIDTH = "min(100%, 560px)"
 LABEL_STYLE = {"description_width": "11em"}
@@ -47,20 +47,6 @@ def choice_for(knob):
     """Toggle buttons, one per option, labelled like a slider."""
     return widgets.ToggleButtons(options=list(knob.options), value=knob.default,
                                  description=knob.label, style=LABEL_STYLE)
-
-
-def readout_format(knob):
-    """Readout format with the decimals the knob's numbers need (step 0.05 -> '.2f').
-
-    Counts min, max and default as well as the step: a slider from 0.5 in steps of 2
-    must still show 0.5 and 2.5, not 0 and 3.
-    """
-    def decimals(value):
-        places = 0
-        while round(value * 10**places, 9) != round(value * 10**places) and places < 4:
-            places += 1
-        return places
-    return f".{max(decimals(v) for v in (knob.min, knob.max, knob.default, knob.step))}f"
 
 
 def picture_for(knob_figure):

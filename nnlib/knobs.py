@@ -119,6 +119,22 @@ class Choice:
         return self.options.index(self.check(value))
 
 
+def readout_format(knob):
+    """Readout format with the decimals the knob's numbers need (step 0.05 -> '.2f').
+
+    Counts min, max and default as well as the step: a slider from 0.5 in steps of 2
+    must still show 0.5 and 2.5, not 0 and 3. (It lives here, not in controls.py, so that
+    a page running Python in the browser, where ipywidgets is not installed, formats its
+    slider labels with it too.)
+    """
+    def decimals(value):
+        places = 0
+        while round(value * 10**places, 9) != round(value * 10**places) and places < 4:
+            places += 1
+        return places
+    return f".{max(decimals(v) for v in (knob.min, knob.max, knob.default, knob.step))}f"
+
+
 def apply_frame(artists, frame):
     """Move each named artist to its frame data (dict of properties, str or (x, y))."""
     for name, data in frame.items():

@@ -15,6 +15,11 @@ capitals come with ``from conftest import ...``):
   whose browser tests open a site of their own (JupyterLab, say) marks them ``own_site``.
   ``needs_chromium`` is a skipif mark that says why the browser tests cannot run.
 * ``PAGE_BUDGET``: what one page and everything it loads may transfer (gzip), 3 MiB.
+* ``canvas_pixels(page, index)``: the pixels (H, W, 3) of the canvas of the page's knob figure
+  number ``index``; ``difference(a, b)``: (mean absolute difference in levels of 255, share of
+  pixels off by more than 64 in some channel) of two such pictures.
+* ``keep_to_site(page, base)``: a page asks only ``base`` for anything; returns the list that
+  collects (and refuses) every request to another host.
 * ``record_property("page_weight", {...})`` and the other keys of SUMMARIES: values a test
   reports; ``pytest_terminal_summary`` below prints them after the run (from every xdist
   worker, since they travel with the test reports).
@@ -28,6 +33,7 @@ A new browser test file needs nothing more than to use these fixtures.  (``--dis
 loadgroup`` would split files further, but pytest-xdist 3.8 cannot set its group suffix
 on pytest 9's node ids, so every test became its own unit and notebooks broke apart.)
 """
+import base64
 import contextlib
 import fcntl
 import gzip
@@ -268,6 +274,40 @@ def browser():
         chromium.close()
 
 
+# ------------------------------------------------------------------ page helpers
+
+CANVAS_PNG = "i => window.__knobPlayers[i].canvas.toDataURL('image/png')"
+
+
+def canvas_pixels(page, index):
+    """The pixels (H, W, 3) uint8 of the canvas of knob figure ``index`` on ``page``."""
+    import numpy as np
+    from PIL import Image
+    url = page.evaluate(CANVAS_PNG, index)
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB"))
+
+
+def difference(a, b):
+    """(mean absolute difference, share of pixels off by more than 64 levels) of two RGB pictures."""
+    import numpy as np
+    delta = np.abs(a.astype(int) - b.astype(int))
+    return delta.mean(), (delta.max(axis=2) > 64).mean()
+
+
+def keep_to_site(page, base):
+    """Refuse every request of ``page`` that is not for ``base``; returns the refused URLs' list."""
+    outside = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if not url.startswith(base):
+            outside.append(url)
+            return request_route.abort()
+        return request_route.continue_()
+    page.route("**/*", route)
+    return outside
+
+
 # ------------------------------------------------------------------ the summary after the run
 
 def _weights(values):
@@ -295,10 +335,22 @@ def _knob_player(values):
     return lines
 
 
+def _live_pages(values):
+    lines = ["seconds to live   figures   worst: mean diff   >64 with 1 px leeway   moving parts matched   page"]
+    for value in values:
+        fidelity = value["fidelity"] or [("", 0.0, 0.0, 0.0, 1.0)]
+        lines.append(f"{value['seconds']:15.1f}   {len(value['fidelity']):7d}   "
+                     f"{max(f[1] for f in fidelity):16.2f}   {max(f[3] for f in fidelity):20.2%}   "
+                     f"{min(f[4] for f in fidelity):20.1%}   {value['page']}")
+    return lines
+
+
 # key of record_property -> (title of the section, function turning the values into lines)
 SUMMARIES = {
     "page_weight": ("page weights: everything a page loads in Chromium (MB = 2**20 bytes)", _weights),
     "knob_player": ("baked knob figures in headless Chromium, no kernel", _knob_player),
+    "live_page": ("chapters run live in headless Chromium (worst figure per page against the host kernel)",
+                  _live_pages),
 }
 
 

@@ -21,8 +21,6 @@ The site is the one the `built_book` fixture builds, served by conftest's `site_
 test another build, set BAKED_SITE to its html folder and BAKE_DIR to the folder its build
 baked into.
 """
-import base64
-import io
 import json
 import os
 import pathlib
@@ -31,7 +29,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import BAKE_DIR, ROOT, needs_chromium, serve, toc_pages
+from conftest import BAKE_DIR, ROOT, canvas_pixels, difference, needs_chromium, serve, toc_pages
 
 FIDELITY_MEAN = 1.0
 FIDELITY_FAR = 0.005
@@ -99,7 +97,6 @@ FIGURES = """() => window.__knobPlayers.map((p, i) => ({
     note: (p.box.querySelector('.knob-coarse-note') || {}).textContent || '',
     current: p.current()}))"""
 
-CANVAS_PNG = "i => window.__knobPlayers[i].canvas.toDataURL('image/png')"
 STATE = "i => ({frame: window.__knobPlayers[i].frame, current: window.__knobPlayers[i].current()," \
         " shown: window.__knobPlayers[i].canvas.style.display !== 'none'})"
 
@@ -138,16 +135,6 @@ def set_knobs(page, figure, values):
             button.focus()
             button.press("Enter")
     return settle(page, figure["index"])
-
-
-def canvas_pixels(page, index):
-    url = page.evaluate(CANVAS_PNG, index)
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB"))
-
-
-def difference(a, b):
-    delta = np.abs(a.astype(int) - b.astype(int))
-    return delta.mean(), (delta.max(axis=2) > 64).mean()
 
 
 def expected_index(figure, values):

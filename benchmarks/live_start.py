@@ -1,0 +1,149 @@
+"""How long a chapter page takes to run live, and how fast its knobs then move (headless Chromium).
+
+Serves the built book (_build/html, or --site) as a web host does (text gzipped, as
+tests/conftest.py's server) and measures, with the page's own clock (window.__live, from
+assets/live.js, and window.__knobTimings, from assets/knob-player.js):
+
+- click on "Run this page live" -> the first knob figure drawn by Python, cold (a fresh
+  browser profile, nothing cached) and warm (a second visit in the same profile: the browser
+  cache), each with matplotlib's prebuilt font list and without it (the site's fontlist.json
+  refused, so matplotlib scans its fonts in the browser as it would on a first import);
+  "Python ready" is when Pyodide, numpy, matplotlib and nnlib are loaded, before the cells run;
+- a knob move, key press -> new picture on the canvas, p50 and p95: live (Python draws) and
+  baked (the player replays stored frames), the same slider of the same figure in the same run;
+- the bytes sent to the browser from the click to the first live figure, and what they would be
+  with every file gzipped (the test server gzips text only; .wasm, .zip and .whl go as they are).
+
+Run:  python benchmarks/live_start.py [--page book/01_the_line] [--runs 3] [--moves 30]
+Medians over --runs cold and warm starts each. Needs the built book and Chromium (make book).
+"""
+import argparse
+import gzip
+import pathlib
+import statistics
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+
+LIVE = "() => ['live', 'failed'].includes(window.__live.state) && (window.__live.firstFigure || window.__live.error)"
+
+
+def open_page(context, base, page_path, fonts):
+    """A page of the site; refuses other hosts, and the font list when fonts is False."""
+    page = context.new_page()
+
+    def route(request_route):
+        url = request_route.request.url
+        if not url.startswith(base) or (not fonts and url.endswith("/fontlist.json")):
+            return request_route.abort()
+        return request_route.continue_()
+    page.route("**/*", route)
+    page.goto(f"{base}{page_path}.html", wait_until="networkidle")
+    page.wait_for_function("() => document.documentElement.dataset.widgetsRendered === 'true'"
+                           " && window.__knobPlayers && window.__knobPlayers.length > 0"
+                           " && window.__knobPlayers.every(p => p.background)", timeout=60000)
+    return page
+
+
+def start_live(page):
+    """Click, wait for the first live figure; returns (seconds to Python ready, to first figure)."""
+    page.get_by_role("button", name="Run this page live").click()
+    page.wait_for_function(LIVE, timeout=300000)
+    live = page.evaluate("() => window.__live")
+    if live.get("error"):
+        raise SystemExit(f"the page could not run live: {live['error']}")
+    return (live["ready"] - live["clicked"]) / 1000, (live["firstFigure"] - live["clicked"]) / 1000
+
+
+def gzipped_size(site, path):
+    file = site / path.split("?", 1)[0].lstrip("/")
+    return len(gzip.compress(file.read_bytes(), compresslevel=6)) if file.is_file() else 0
+
+
+def starts(browser, server, site, page_path, fonts, runs):
+    """[(cold ready, cold figure, warm ready, warm figure, bytes sent, bytes if all gzipped)] per run."""
+    results = []
+    for _ in range(runs):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = open_page(context, server.url, page_path, fonts)
+            with server.recording() as sent:
+                cold = start_live(page)
+            page.close()
+            page = open_page(context, server.url, page_path, fonts)
+            warm = start_live(page)
+            page.close()
+        finally:
+            context.close()
+        results.append((*cold, *warm, sum(s for _, _, s in sent), sum(gzipped_size(site, p) for p, _, _ in sent)))
+    return results
+
+
+SETTLED = """i => { const p = window.__knobPlayers[i];
+    return p.source ? !p.sourceBusy && p.sourceShown === p.indexes().join(',')
+                    : p.wanted === p.current() && p.frame === p.wanted; }"""
+
+
+def key_moves(page, moves):
+    """Step the first slider of the first figure from its left end, one key press at a time,
+    waiting for each picture; returns the ms from each key press to its picture."""
+    handle = page.locator(".knob-figure-box").nth(0).locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    handle.press("Home")
+    page.wait_for_function(SETTLED, arg=0)
+    page.evaluate("() => { window.__knobTimings.length = 0; }")
+    for _ in range(moves):
+        handle.press("ArrowRight")
+        page.wait_for_function(SETTLED, arg=0)
+    return [t["ms"] for t in page.evaluate("() => window.__knobTimings")]
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", default=str(ROOT / "_build" / "html"), help="the built book's html folder")
+    parser.add_argument("--page", default="book/01_the_line", help="the chapter page, without .html")
+    parser.add_argument("--runs", type=int, default=3, help="cold and warm starts per font-list setting")
+    parser.add_argument("--moves", type=int, default=30, help="key presses per knob-move measurement")
+    args = parser.parse_args()
+    site = pathlib.Path(args.site)
+    from playwright.sync_api import sync_playwright
+    with serve(site) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with_fonts = starts(browser, server, site, args.page, True, args.runs)
+        without_fonts = starts(browser, server, site, args.page, False, args.runs)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        baked = key_moves(open_page(context, server.url, args.page, True), args.moves)
+        page = open_page(context, server.url, args.page, True)
+        start_live(page)
+        live = key_moves(page, args.moves)
+        browser.close()
+
+    def median(rows, column):
+        return statistics.median(row[column] for row in rows)
+
+    print(f"{args.page}, medians of {args.runs} runs (seconds from the click)\n")
+    print("| start | font list | Python ready | first live figure |")
+    print("|---|---|---:|---:|")
+    for name, rows in (("prebuilt", with_fonts), ("built in the browser", without_fonts)):
+        print(f"| cold (fresh profile) | {name} | {median(rows, 0):.1f} s | {median(rows, 1):.1f} s |")
+        print(f"| warm (browser cache) | {name} | {median(rows, 2):.1f} s | {median(rows, 3):.1f} s |")
+    print("\n| knob move, key press -> new picture | moves | p50 | p95 |")
+    print("|---|---:|---:|---:|")
+    for name, times in (("live (Python in the page)", live), ("baked (stored frames)", baked)):
+        print(f"| {name} | {len(times)} | {percentile(times, 0.5):.0f} ms | {percentile(times, 0.95):.0f} ms |")
+    print("\n| bytes to the first live figure (cold, prebuilt font list) | MB |")
+    print("|---|---:|")
+    print(f"| sent by the test server (text gzipped) | {median(with_fonts, 4) / 1e6:.1f} |")
+    print(f"| the same files, every one gzipped | {median(with_fonts, 5) / 1e6:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
