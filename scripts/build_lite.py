@@ -9,7 +9,7 @@ The lite site uses the site's own Pyodide: it carries no second copy of it. What
       requirements-dev.txt) with the settings of lite/jupyter-lite.json: the Notebook app only
       (the chapter links open it), no source maps. Lab extensions come from the venv: the Pyodide
       kernel (jupyterlite-pyodide-kernel 0.5.2) and the widgets' front end (jupyterlab_widgets).
-  files/                the chapter notebooks, book/0*.ipynb.
+  files/                the chapter notebooks, every book/*.ipynb.
   pyodide-loader/pyodide.js   npm `pyodide@0.27.7`'s classic-script loader (the site's pyodide/
       holds its module form, pyodide.mjs, which the kernel 0.5.2's worker cannot import). It
       loads everything else from the site's pyodide/ (loadPyodideOptions.indexURL).
@@ -21,6 +21,9 @@ The lite site uses the site's own Pyodide: it carries no second copy of it. What
       sha256, all from this site. With them comes matplotlib-font-list-*.zip: the site's
       pyodide/fontlist.json (matplotlib's font list, made at build time) as the file matplotlib
       reads, so the first figure does not wait for the font scan (and prints no note about it).
+
+Trimmed: source maps (--no-sourcemaps), the apps no link opens, and Font Awesome's font files in
+the formats no current browser picks (its CSS lists woff2 first of the formats they read).
 
 A failed `jupyter lite build` prints its whole log and stops this script with its exit code.
 """
@@ -39,11 +42,15 @@ NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
 CONFIG = ROOT / "lite" / "jupyter-lite.json"
 WHEEL_PINS = ROOT / "scripts" / "lite-wheels.txt"
 DOWNLOADS = ROOT / "_build" / "downloads"
-CHAPTERS = sorted((ROOT / "book").glob("0*.ipynb"))
+CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
 APPS = ["notebooks", "tree"]   # a chapter link opens notebooks/index.html?path=<chapter>; tree lists them
 # What a wheel of lite-wheels.txt needs in the browser, by the names of Pyodide's lock (see
 # lite-wheels.txt for why ipywidgets' two front-end wheels are not among them).
 DEPENDS = {"comm": [], "ipywidgets": ["comm", "ipython", "traitlets"]}
+
+
+# Font Awesome's legacy formats (the CSS also lists woff2, which every current browser reads).
+UNREAD_FONTS = ["fa-*.eot", "fa-*.ttf", "fa-*.woff", "fa-*.svg"]
 
 
 def sha256(path):
@@ -148,6 +155,16 @@ def jupyter_lite_build(out, work):
         raise SystemExit(f"jupyter lite build failed (exit code {run.returncode}): its log is above")
 
 
+def trim(out):
+    """Delete the font files no current browser reads; returns the bytes saved."""
+    saved = 0
+    for pattern in UNREAD_FONTS:
+        for path in (out / "build").glob(pattern):
+            saved += path.stat().st_size
+            path.unlink()
+    return saved
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
@@ -160,11 +177,13 @@ def main(argv=None):
     shutil.rmtree(out, ignore_errors=True)
     with tempfile.TemporaryDirectory() as work:
         jupyter_lite_build(out, pathlib.Path(work))
+    saved = trim(out)
     copy_loader(out, pyodide)
     (out / "pypi").mkdir(exist_ok=True)
     write_lock(out, pyodide, wheels)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    print(f"JupyterLite: {len(CHAPTERS)} chapters, {size / 2**20:.1f} MB in {out}")
+    print(f"JupyterLite: {len(CHAPTERS)} chapters, {size / 2**20:.1f} MB in {out} "
+          f"({saved / 2**20:.1f} MB of unread font files left out)")
 
 
 if __name__ == "__main__":
