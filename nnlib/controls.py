@@ -11,6 +11,7 @@ replace older ones, so a held-down key never leaves a queue of stale pictures be
 """
 import asyncio
 import html
+import sys
 import threading
 from dataclasses import dataclass, field
 
@@ -19,6 +20,8 @@ import ipywidgets as widgets
 from .knobs import Choice, readout_format  # noqa: F401  (controls.readout_format, as before)
 
 CONTROL_WIDTH = "min(100%, 560px)"
+# Pyodide (the Python of JupyterLite and of the site's pages) cannot start threads: no prefetch there.
+CAN_PREFETCH = sys.platform != "emscripten"
 LABEL_STYLE = {"description_width": "11em"}
 # Long labels ("angle (direction of the query, degrees)") wrap onto a second line inside the
 # 11em label column instead of being cut off. The book has the same rule in its own CSS; a live
@@ -107,7 +110,8 @@ class Controls:
 
     def prefetch(self, knob_figure):
         """Run the figure's prefetch for its current values in the background (one at a time)."""
-        if knob_figure.prefetch is None or (self.prefetching is not None and self.prefetching.is_alive()):
+        if (knob_figure.prefetch is None or not CAN_PREFETCH
+                or (self.prefetching is not None and self.prefetching.is_alive())):
             return
         self.prefetching = threading.Thread(target=knob_figure.prefetch, args=(dict(knob_figure.values),),
                                             daemon=True, name="knob-prefetch")

@@ -84,6 +84,7 @@ def main(argv=None):
         print(report.summarise(BAKE, HTML, only=shown, since=started))
     subprocess.run([sys.executable, str(ROOT / "scripts" / "vendor_pyodide.py"), str(HTML / "pyodide")],
                    check=True, cwd=ROOT)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_lite.py"), str(HTML / "lite")], check=True, cwd=ROOT)
     print(f"The book took {time.perf_counter() - start:.0f} s to build. Open: {HTML / 'index.html'}")
     return 0
 

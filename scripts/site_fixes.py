@@ -39,8 +39,14 @@
    cell's note by that class and its ``data-cell`` (the cell's index in the notebook) and show the
    checker's feedback there instead. JupyterLab and Colab read the notebook itself, where the tag
    changes nothing: the check prints its feedback as before.
+
+7. Every notebook page's launch menu (the rocket) gains "JupyterLite (in your browser)": a link,
+   relative to the page, to the same notebook in the site's own JupyterLite (lite/, which
+   scripts/build_lite.py builds from every notebook of book/). It opens in the Notebook app and
+   runs on the site's Pyodide, so the reader needs no other host. The exercise notes name it too.
 """
 import pathlib
+import posixpath
 from html import escape
 
 from docutils import nodes
@@ -52,6 +58,8 @@ logger = logging.getLogger(__name__)
 GLOSSARY, REFERENCES = "book/glossary", "book/references"
 EXERCISE_TAG = "exercise"
 LAUNCH_LINKS = "<!-- exercise-note: launch links -->"   # filled in per page, see launch_links
+LITE_LABEL = "JupyterLite (in your browser)"
+LITE_NOTEBOOK = "lite/notebooks/index.html?path={name}"   # from the site's root; see 7.
 EXERCISE_NOTE = (
     '<div class="exercise-note" role="note" data-cell="{cell}">\n'
     '<p><strong class="exercise-note-title">Check your answer live.</strong> This page cannot run '
@@ -186,6 +194,25 @@ def _launch_urls(context):
     return urls
 
 
+def lite_url(pagename):
+    """The page's notebook in the site's JupyterLite, relative to the page (book/02_x -> ../lite/...)."""
+    root = "../" * pagename.count("/")
+    return root + LITE_NOTEBOOK.format(name=posixpath.basename(pagename) + ".ipynb")
+
+
+def add_lite_launch(app, pagename, templatename, context, doctree):
+    """Put the JupyterLite entry into a notebook page's launch menu, after the links (see 7.)."""
+    if context.get("page_source_suffix") != ".ipynb":
+        return
+    for button in context.get("header_buttons") or []:
+        if button.get("label") == "launch-buttons":
+            entries = button["buttons"]
+            links = sum(1 for entry in entries if entry.get("type") == "link")
+            entries.insert(links, {"type": "link", "text": LITE_LABEL, "url": lite_url(pagename),
+                                   "tooltip": "Open this chapter as a notebook that runs in your browser",
+                                   "icon": "_static/images/logo_jupyterlite.svg"})
+
+
 def launch_links(app, pagename, templatename, context, doctree):
     """Fill the exercise notes of a page with the links of its launch menu."""
     body = context.get("body", "")
@@ -194,15 +221,21 @@ def launch_links(app, pagename, templatename, context, doctree):
     urls = _launch_urls(context)
     links = [f'<a class="reference external" href="{escape(urls[name])}">{name}</a>'
              for name in ("Binder", "Colab") if name in urls]
-    words = (f"in {' or '.join(links)} (both also in the launch menu, the rocket at the top of the page)"
-             if links else "from the launch menu (the rocket at the top of the page)")
+    menu = "the launch menu, the rocket at the top of the page"
+    if links and LITE_LABEL in urls:
+        words = f"in your browser with JupyterLite, in {' or '.join(links)} (all of them also in {menu})"
+    elif links:
+        words = f"in {' or '.join(links)} (both also in {menu})"
+    else:
+        words = f"from {menu}"
     context["body"] = body.replace(LAUNCH_LINKS, words)
 
 
 def setup(app):
     app.add_post_transform(GlossaryAndCitationLinks)
     app.add_post_transform(ExerciseNotes)
-    app.connect("html-page-context", launch_links, priority=600)   # after the theme's launch menu (501)
+    app.connect("html-page-context", add_lite_launch, priority=550)   # after the theme's launch menu (501)
+    app.connect("html-page-context", launch_links, priority=600)
     from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 
     app.connect("html-page-context", drop_repeated_scripts, priority=900)

