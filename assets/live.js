@@ -324,6 +324,7 @@
     live.state = "loading";
     live.clicked = performance.now();
     this.button.disabled = true;
+    this.button.textContent = "Starting Python…";
     this.bar.classList.remove("live-failed");
     try {
       live.stages = [];
