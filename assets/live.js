@@ -19,7 +19,8 @@
  * load), the status line says so and the page stays as it was.
  *
  * window.__live records when each stage ended (performance.now(), ms), for the tests and for
- * benchmarks/live_start.py: {state, clicked, ready, firstFigure, error}.
+ * benchmarks/live_start.py: {state, clicked, stages: [{text, at}] (each loading message), ready,
+ * firstFigure, error}.
  */
 (function () {
   "use strict";
@@ -323,9 +324,14 @@
     live.state = "loading";
     live.clicked = performance.now();
     this.button.disabled = true;
+    this.button.textContent = "Starting Python…";
     this.bar.classList.remove("live-failed");
     try {
-      this.python = new Python(function (text) { self.say(text); });
+      live.stages = [];
+      this.python = new Python(function (text) {
+        live.stages.push({ text: text, at: performance.now() });
+        self.say(text);
+      });
     } catch (error) {
       return this.fail("the Python worker could not start (" + error.message + ")");
     }

@@ -19,6 +19,7 @@ Medians over --runs cold and warm starts each. Needs the built book and Chromium
 """
 import argparse
 import gzip
+import os
 import pathlib
 import statistics
 import sys
@@ -48,13 +49,16 @@ def open_page(context, base, page_path, fonts):
 
 
 def start_live(page):
-    """Click, wait for the first live figure; returns (seconds to Python ready, to first figure)."""
+    """Click, wait for the first live figure; returns (seconds to Python ready, to the first
+    figure, {loading message: seconds from the click to its end})."""
     page.get_by_role("button", name="Run this page live").click()
     page.wait_for_function(LIVE, timeout=300000)
     live = page.evaluate("() => window.__live")
     if live.get("error"):
         raise SystemExit(f"the page could not run live: {live['error']}")
-    return (live["ready"] - live["clicked"]) / 1000, (live["firstFigure"] - live["clicked"]) / 1000
+    ends = [stage["at"] for stage in live["stages"][1:]] + [live["ready"]]
+    stages = {stage["text"]: (end - live["clicked"]) / 1000 for stage, end in zip(live["stages"], ends)}
+    return (live["ready"] - live["clicked"]) / 1000, (live["firstFigure"] - live["clicked"]) / 1000, stages
 
 
 def gzipped_size(site, path):
@@ -62,22 +66,30 @@ def gzipped_size(site, path):
     return len(gzip.compress(file.read_bytes(), compresslevel=6)) if file.is_file() else 0
 
 
-def starts(browser, server, site, page_path, fonts, runs):
-    """[(cold ready, cold figure, warm ready, warm figure, bytes sent, bytes if all gzipped)] per run."""
-    results = []
+def one_start(browser, server, site, page_path, fonts):
+    """A cold start in a fresh profile, then a warm one in the same profile: a dict of results."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = open_page(context, server.url, page_path, fonts)
+        with server.recording() as sent:
+            cold = start_live(page)
+        page.close()
+        page = open_page(context, server.url, page_path, fonts)
+        warm = start_live(page)
+        page.close()
+    finally:
+        context.close()
+    return {"cold": cold, "warm": warm, "sent": sum(s for _, _, s in sent),
+            "gzipped": sum(gzipped_size(site, p) for p, _, _ in sent)}
+
+
+def starts(browser, server, site, page_path, runs):
+    """{True: [results with the font list], False: [without]}: the two settings take turns, so
+    that a change in the machine's load falls on both alike."""
+    results = {True: [], False: []}
     for _ in range(runs):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        try:
-            page = open_page(context, server.url, page_path, fonts)
-            with server.recording() as sent:
-                cold = start_live(page)
-            page.close()
-            page = open_page(context, server.url, page_path, fonts)
-            warm = start_live(page)
-            page.close()
-        finally:
-            context.close()
-        results.append((*cold, *warm, sum(s for _, _, s in sent), sum(gzipped_size(site, p) for p, _, _ in sent)))
+        for fonts in (True, False):
+            results[fonts].append(one_start(browser, server, site, page_path, fonts))
     return results
 
 
@@ -117,8 +129,7 @@ def main():
     from playwright.sync_api import sync_playwright
     with serve(site) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        with_fonts = starts(browser, server, site, args.page, True, args.runs)
-        without_fonts = starts(browser, server, site, args.page, False, args.runs)
+        results = starts(browser, server, site, args.page, args.runs)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         baked = key_moves(open_page(context, server.url, args.page, True), args.moves)
         page = open_page(context, server.url, args.page, True)
@@ -126,24 +137,29 @@ def main():
         live = key_moves(page, args.moves)
         browser.close()
 
-    def median(rows, column):
-        return statistics.median(row[column] for row in rows)
+    def median(rows, key, column):
+        return statistics.median(row[key][column] for row in rows)
 
-    print(f"{args.page}, medians of {args.runs} runs (seconds from the click)\n")
+    print(f"{args.page}, medians of {args.runs} runs (seconds from the click); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end\n")
     print("| start | font list | Python ready | first live figure |")
     print("|---|---|---:|---:|")
-    for name, rows in (("prebuilt", with_fonts), ("built in the browser", without_fonts)):
-        print(f"| cold (fresh profile) | {name} | {median(rows, 0):.1f} s | {median(rows, 1):.1f} s |")
-        print(f"| warm (browser cache) | {name} | {median(rows, 2):.1f} s | {median(rows, 3):.1f} s |")
+    for fonts, name in ((True, "prebuilt"), (False, "built in the browser")):
+        for key, start in (("cold", "cold (fresh profile)"), ("warm", "warm (browser cache)")):
+            rows = results[fonts]
+            print(f"| {start} | {name} | {median(rows, key, 0):.1f} s | {median(rows, key, 1):.1f} s |")
+    print("\n| cold start, prebuilt font list: stage | ends after |")
+    print("|---|---:|")
+    for text in results[True][0]["cold"][2]:
+        print(f"| {text} | {statistics.median(r['cold'][2].get(text, 0) for r in results[True]):.1f} s |")
     print("\n| knob move, key press -> new picture | moves | p50 | p95 |")
     print("|---|---:|---:|---:|")
     for name, times in (("live (Python in the page)", live), ("baked (stored frames)", baked)):
         print(f"| {name} | {len(times)} | {percentile(times, 0.5):.0f} ms | {percentile(times, 0.95):.0f} ms |")
     print("\n| bytes to the first live figure (cold, prebuilt font list) | MB |")
     print("|---|---:|")
-    print(f"| sent by the test server (text gzipped) | {median(with_fonts, 4) / 1e6:.1f} |")
-    print(f"| the same files, every one gzipped | {median(with_fonts, 5) / 1e6:.1f} |")
-
+    print(f"| sent by the test server (text gzipped) | {statistics.median(r['sent'] for r in results[True]) / 1e6:.1f} |")
+    print(f"| the same files, every one gzipped | {statistics.median(r['gzipped'] for r in results[True]) / 1e6:.1f} |")
 
 if __name__ == "__main__":
     main()

@@ -22,8 +22,11 @@ The lite site uses the site's own Pyodide: it carries no second copy of it. What
       pyodide/fontlist.json (matplotlib's font list, made at build time) as the file matplotlib
       reads, so the first figure does not wait for the font scan (and prints no note about it).
 
-Trimmed: source maps (--no-sourcemaps), the apps no link opens, and Font Awesome's font files in
-the formats no current browser picks (its CSS lists woff2 first of the formats they read).
+Trimmed: source maps (--no-sourcemaps), the apps no link opens, Font Awesome's font files in
+the formats no current browser picks (its CSS lists woff2 first of the formats they read), and
+Mermaid, the diagram renderer of Markdown cells (2.9 MB): the chapters draw no Mermaid diagram,
+lite/jupyter-lite.json turns JupyterLab's mermaid extension off, and the build deletes Mermaid's
+chunk and every chunk that only it loads.
 
 A failed `jupyter lite build` prints its whole log and stops this script with its exit code.
 """
@@ -31,6 +34,7 @@ import hashlib
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -51,6 +55,10 @@ DEPENDS = {"comm": [], "ipywidgets": ["comm", "ipython", "traitlets"]}
 
 # Font Awesome's legacy formats (the CSS also lists woff2, which every current browser reads).
 UNREAD_FONTS = ["fa-*.eot", "fa-*.ttf", "fa-*.woff", "fa-*.svg"]
+
+
+# Mermaid's chunk in jupyterlite-core 0.5.1's build (its diagram loaders load the rest).
+MERMAID_CHUNK = "4630.0f54ef0.js"
 
 
 def sha256(path):
@@ -155,13 +163,36 @@ def jupyter_lite_build(out, work):
         raise SystemExit(f"jupyter lite build failed (exit code {run.returncode}): its log is above")
 
 
+def chunks_only_loaded_by(build, root):
+    """The webpack chunk files of ``build`` that no chunk outside ``root``'s own loads.
+
+    A chunk loads another with ``<require>.e(<id>)``; the ids start the file names."""
+    loaders = {}
+    for path in build.glob("*.js"):
+        for wanted in set(re.findall(r"\.e\((\d+)\)", path.read_text(encoding="utf-8", errors="replace"))):
+            loaders.setdefault(wanted, set()).add(path.name.split(".")[0])
+    only = {root.split(".")[0]}
+    grew = True
+    while grew:
+        more = {chunk for chunk, by in loaders.items() if chunk not in only and by <= only}
+        only |= more
+        grew = bool(more)
+    return [path for path in build.glob("*.js") if path.name.split(".")[0] in only]
+
+
 def trim(out):
-    """Delete the font files no current browser reads; returns the bytes saved."""
+    """Delete the font files no current browser reads and Mermaid's chunks; returns the bytes saved."""
+    build = out / "build"
+    if not (build / MERMAID_CHUNK).is_file():
+        raise SystemExit(f"{build / MERMAID_CHUNK} is missing: is this jupyterlite-core 0.5.1? "
+                         "Find Mermaid's chunk of this version and name it in MERMAID_CHUNK")
+    doomed = [p for pattern in UNREAD_FONTS for p in build.glob(pattern)] + chunks_only_loaded_by(build, MERMAID_CHUNK)
     saved = 0
-    for pattern in UNREAD_FONTS:
-        for path in (out / "build").glob(pattern):
-            saved += path.stat().st_size
-            path.unlink()
+    for path in doomed:
+        for companion in [path, path.with_name(path.name + ".LICENSE.txt")]:   # a chunk's licence note
+            if companion.exists():
+                saved += companion.stat().st_size
+                companion.unlink()
     return saved
 
 
@@ -183,7 +214,7 @@ def main(argv=None):
     write_lock(out, pyodide, wheels)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(f"JupyterLite: {len(CHAPTERS)} chapters, {size / 2**20:.1f} MB in {out} "
-          f"({saved / 2**20:.1f} MB of unread font files left out)")
+          f"({saved / 2**20:.1f} MB of unread fonts and of Mermaid left out)")
 
 
 if __name__ == "__main__":

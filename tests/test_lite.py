@@ -4,7 +4,9 @@
   to the Notebook app of the built lite site with that chapter, which the lite site holds.
 - Opened in the lite site as a reader opens it, each chapter runs top to bottom (Run All): every
   code cell gets its execution count, no cell has an error or a stderr output, every widget
-  output is drawn, and no request goes to another host.
+  output is drawn, the page raises no error (but one known upstream one, see KNOWN_PAGE_ERRORS),
+  every file it asks the site for is there (nothing trimmed from the lite build is missed), and
+  no request goes to another host.
 
 All chapters run in one browser context, so after the first one Pyodide's files come from the
 browser's cache, as for a reader who opens a second chapter. Two things differ from a reader's
@@ -44,6 +46,10 @@ CELLS = """() => window.jupyterapp.shell.currentWidget.content.widgets
     .filter(c => c.model.type === 'code')
     .map(c => ({count: c.model.executionCount, outputs: c.model.outputs.toJSON()}))"""
 FIRST_FIGURE = ".jp-OutputArea-output img"
+# Page errors of the pinned apps that are known and harmless. Notebook 7.3 before 7.3.3 (in
+# jupyterlite-core 0.5.1) reads the last checkpoint of a notebook that has none yet, for the
+# "Last Checkpoint" note of its header (fixed upstream by jupyter/notebook#7567).
+KNOWN_PAGE_ERRORS = {"Cannot read properties of undefined (reading 'last_modified')"}
 
 
 def code_cells(chapter):
@@ -128,8 +134,10 @@ def test_the_chapter_runs_top_to_bottom_in_the_lite_site(lite, chapter, built_ht
     context, base, outside = lite
     before = len(outside)
     page = context.new_page()
-    errors = []
+    errors, missing = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda response: missing.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
     start = time.perf_counter()
     page.goto(base + "book/" + lite_link(built_html, chapter))
     page.wait_for_function(NOTEBOOK, timeout=KERNEL_WAIT_MS)
@@ -146,10 +154,10 @@ def test_the_chapter_runs_top_to_bottom_in_the_lite_site(lite, chapter, built_ht
     assert stderr.count() == 0, stderr.all_inner_texts()
     views = sum(1 for cell in cells for output in cell["outputs"]
                 if "application/vnd.jupyter.widget-view+json" in output.get("data", {}))
-    drawn = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]'
-                         ' .jupyter-widgets')
-    assert views == 0 or drawn.count() >= views, f"{views} widget outputs, {drawn.count()} drawn"
-    assert not errors, errors
+    drawn = page.locator(".jp-OutputArea-output:has(.jupyter-widgets)").count()
+    assert drawn == views, f"{views} widget outputs, {drawn} of them drawn"
+    assert [error for error in errors if error not in KNOWN_PAGE_ERRORS] == [], errors
+    assert missing == [], f"the lite site does not have what it asked for: {missing}"
     assert outside[before:] == [], f"requests to other hosts: {outside[before:]}"
     record_property("lite_timing", {"chapter": chapter.stem, "kernel_ready_s": round(ready, 1),
                                     "first_figure_s": round(figure, 1)})
