@@ -97,7 +97,7 @@
   function liveFigure(python, player, output) {
     var first = output.picture;       // the picture the cell drew, for the figure's current values
     var drawn = player.useSource({
-      knobs: output.knobs,            // [{name, kind, labels, index}]: live grids, from Python
+      knobs: output.knobs,            // [{name, label, kind, labels, index}]: live grids, from Python
       picture: function (indexes) {
         if (first && indexes.every(function (i, k) { return i === output.knobs[k].index; })) {
           var picture = first;
@@ -116,7 +116,7 @@
   }
 
   // A knob figure that the page had no box for (a cell the reader changed): its picture, and
-  // a plain slider or button row per knob, moved with the same live grids.
+  // a plain slider per knob (a choice steps through its options), moved with the same live grids.
   function newFigure(python, output, at) {
     var box = element("div", "live-figure");
     var image = element("img", "live-figure-picture");
@@ -147,9 +147,11 @@
       });
     }
     output.knobs.forEach(function (knob, k) {
-      var row = element("label", "live-knob");
-      row.appendChild(element("span", "live-knob-name", knob.name));
       var input = element("input");
+      var row = element("div", "live-knob");
+      var name = element("label", "live-knob-name", knob.label);
+      name.htmlFor = input.id = "live-knob-" + output.figure + "-" + k;
+      row.appendChild(name);
       input.type = "range";
       input.min = 0;
       input.max = knob.labels.length - 1;

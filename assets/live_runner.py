@@ -86,7 +86,7 @@ def knob_output(knob_figure):
             labels = list(knob.grid())
         else:
             labels = [slider_label(knob, value) for value in knob.grid()]
-        knobs.append({"name": name, "kind": "choice" if isinstance(knob, Choice) else "slider",
+        knobs.append({"name": name, "label": knob.label, "kind": "choice" if isinstance(knob, Choice) else "slider",
                       "labels": labels, "index": knob.index(knob_figure.values[name])})
     return {"type": "knob", "figure": len(FIGURES) - 1, "knobs": knobs, "png": knob_figure.png}
 
