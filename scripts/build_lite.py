@@ -51,12 +51,8 @@ APPS = ["notebooks", "tree"]   # a chapter link opens notebooks/index.html?path=
 # What a wheel of lite-wheels.txt needs in the browser, by the names of Pyodide's lock (see
 # lite-wheels.txt for why ipywidgets' two front-end wheels are not among them).
 DEPENDS = {"comm": [], "ipywidgets": ["comm", "ipython", "traitlets"]}
-
-
 # Font Awesome's legacy formats (the CSS also lists woff2, which every current browser reads).
 UNREAD_FONTS = ["fa-*.eot", "fa-*.ttf", "fa-*.woff", "fa-*.svg"]
-
-
 # Mermaid's chunk in jupyterlite-core 0.5.1's build (its diagram loaders load the rest).
 MERMAID_CHUNK = "4630.0f54ef0.js"
 
@@ -94,7 +90,7 @@ def lock_entry(name, version, file_name, digest, imports, depends):
 
 
 def font_list_archive(out, pyodide, lock):
-    """pypi/matplotlib-font-list-<matplotlib version>.zip and its lock entry.
+    """Write pypi/matplotlib-font-list-<matplotlib version>.zip; returns (its path, that version).
 
     The archive holds the font list at its place in site-packages; Pyodide unpacks it there
     after matplotlib (its dependency), before any cell runs."""
@@ -164,9 +160,10 @@ def jupyter_lite_build(out, work):
 
 
 def chunks_only_loaded_by(build, root):
-    """The webpack chunk files of ``build`` that no chunk outside ``root``'s own loads.
+    """``root`` and the webpack chunk files of ``build`` that only ``root`` loads, directly or
+    through chunks that only it loads.
 
-    A chunk loads another with ``<require>.e(<id>)``; the ids start the file names."""
+    A chunk loads another with ``<require>.e(<id>)``; a chunk's id starts its file name."""
     loaders = {}
     for path in build.glob("*.js"):
         for wanted in set(re.findall(r"\.e\((\d+)\)", path.read_text(encoding="utf-8", errors="replace"))):
@@ -186,7 +183,8 @@ def trim(out):
     if not (build / MERMAID_CHUNK).is_file():
         raise SystemExit(f"{build / MERMAID_CHUNK} is missing: is this jupyterlite-core 0.5.1? "
                          "Find Mermaid's chunk of this version and name it in MERMAID_CHUNK")
-    doomed = [p for pattern in UNREAD_FONTS for p in build.glob(pattern)] + chunks_only_loaded_by(build, MERMAID_CHUNK)
+    fonts = [path for pattern in UNREAD_FONTS for path in build.glob(pattern)]
+    doomed = fonts + chunks_only_loaded_by(build, MERMAID_CHUNK)
     saved = 0
     for path in doomed:
         for companion in [path, path.with_name(path.name + ".LICENSE.txt")]:   # a chunk's licence note
