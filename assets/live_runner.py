@@ -13,7 +13,7 @@ numpy, matplotlib and nnlib from the site's own files, then imports this module 
 - ``move(figure, indexes)``: turn a knob figure's knobs to the values at ``indexes`` of
   their live grids and return its new picture as PNG bytes.
 
-The grids and the slider labels come from nnlib (``Slider.grid``, ``readout_format``), so the
+The grids and the slider labels come from nnlib (``Slider.grid``, ``Slider.readout``), so the
 page never does the grid arithmetic itself.
 """
 import ast
@@ -25,7 +25,7 @@ import traceback
 
 os.environ["MPLBACKEND"] = "Agg"     # no DOM in a worker: matplotlib draws into memory only
 import matplotlib.pyplot as plt       # noqa: E402  (after the backend is chosen)
-from nnlib.knobs import Choice, KnobFigure, readout_format   # noqa: E402
+from nnlib.knobs import Choice, KnobFigure   # noqa: E402
 
 NAMESPACE = {"__name__": "__main__", "__builtins__": __builtins__}
 FIGURES = []            # the knob figures the page has shown, by number
@@ -71,11 +71,6 @@ def show_figures(outputs):
     plt.close("all")
 
 
-def slider_label(knob, value):
-    """The readout a slider shows for ``value``, as the published page's sliders show it."""
-    return str(int(value)) if knob.integer else format(value, readout_format(knob))
-
-
 def knob_output(knob_figure):
     """A knob figure as an output: its number here, its knobs' live grids (labels and the
     current position on each) and its picture. The page moves it with ``move``."""
@@ -85,7 +80,7 @@ def knob_output(knob_figure):
         if isinstance(knob, Choice):
             labels = list(knob.grid())
         else:
-            labels = [slider_label(knob, value) for value in knob.grid()]
+            labels = [knob.readout(value) for value in knob.grid()]
         knobs.append({"name": name, "label": knob.label, "kind": "choice" if isinstance(knob, Choice) else "slider",
                       "labels": labels, "index": knob.index(knob_figure.values[name])})
     return {"type": "knob", "figure": len(FIGURES) - 1, "knobs": knobs, "png": knob_figure.png}

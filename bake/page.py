@@ -14,18 +14,15 @@ from nnlib import controls
 from nnlib.knobs import Choice
 
 
-LIVE_HINT = ("For every value, run the chapter live: open it on Binder or Colab from the launch menu "
-             "(the rocket at the top of the page), or locally with <code>make lab</code>.")
-
-
-def _label(knob, value):
-    return format(value, controls.readout_format(knob)) if not knob.integer else str(int(value))
+LIVE_HINT = ("For every value, press <strong>Run this page live</strong> under the chapter's title (Python "
+             "then runs in this page), or open the chapter from the launch menu (the rocket at the top of "
+             "the page) in JupyterLite, Binder or Colab, or locally with <code>make lab</code>.")
 
 
 def slider(knob, values):
     """A SelectionSlider over the knob's baked ``values``, labelled and formatted as the live one."""
     default = min(values, key=lambda v: abs(v - knob.default))       # the default is on every grid
-    return widgets.SelectionSlider(options=[(_label(knob, v), v) for v in values], value=default,
+    return widgets.SelectionSlider(options=[(knob.readout(v), v) for v in values], value=default,
                                    description=knob.label, continuous_update=True,
                                    style=controls.LABEL_STYLE,
                                    layout=widgets.Layout(width=controls.CONTROL_WIDTH))
@@ -36,8 +33,8 @@ def coarse_note(knobs, entries):
     coarse = [(k, e["every"]) for k, e in zip(knobs, entries) if e["kind"] == "slider" and e["every"] > 1]
     if not coarse:
         return ""
-    parts = [f"<strong>{html.escape(k.name)}</strong> in steps of {_label(k, k.step * every)} "
-             f"(live: {_label(k, k.step)})" for k, every in coarse]
+    parts = [f"<strong>{html.escape(k.name)}</strong> in steps of {k.readout(k.step * every)} "
+             f"(live: {k.readout(k.step)})" for k, every in coarse]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return (f'<p class="knob-coarse-note">On this page the sliders move in bigger steps than live, so '
             f"that every setting has a picture stored with the page: {listed}. Every setting the text "

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
-from .knobs import Choice, readout_format  # noqa: F401  (controls.readout_format, as before)
+from .knobs import Choice, readout_format
 
 CONTROL_WIDTH = "min(100%, 560px)"
 # Pyodide (the Python of JupyterLite and of the site's pages) cannot start threads: no prefetch there.

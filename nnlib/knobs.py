@@ -84,6 +84,11 @@ class Slider:
         """Position of ``value`` on the full grid (the nearest step), e.g. for a frame number."""
         return int(round((self.check(value) - self.min) / self.step))
 
+    def readout(self, value):
+        """The text the slider shows for ``value``: '0.50' for a step of 0.05, '3' for a whole number.
+        The live sliders, the published page's and the page run live all show this text."""
+        return str(int(value)) if self.integer else format(value, readout_format(self))
+
 
 @dataclass(frozen=True)
 class Choice:

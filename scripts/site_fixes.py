@@ -62,9 +62,10 @@ LITE_LABEL = "JupyterLite (in your browser)"
 LITE_NOTEBOOK = "lite/notebooks/index.html?path={name}"   # from the site's root; see 7.
 EXERCISE_NOTE = (
     '<div class="exercise-note" role="note" data-cell="{cell}">\n'
-    '<p><strong class="exercise-note-title">Check your answer live.</strong> This page cannot run '
-    f"code. Open the chapter {LAUNCH_LINKS} or on your own computer with <code>make lab</code>, "
-    "then write your answer in this cell and run it.</p>\n"
+    '<p><strong class="exercise-note-title">Check your answer live.</strong> Press <strong>Run this '
+    "page live</strong> under the chapter's title: Python then runs in this page, and this cell "
+    f"becomes a box for your answer. Or open the chapter {LAUNCH_LINKS} or on your own computer "
+    "with <code>make lab</code>, then write your answer in this cell and run it.</p>\n"
     "</div>\n")
 
 

@@ -267,7 +267,7 @@ def test_knob_figure_requires_alt_text():
 
 
 def test_slider_readouts_show_every_decimal_the_knob_needs():
-    from nnlib.controls import readout_format
+    from nnlib.knobs import readout_format
     assert readout_format(Slider("w", "weight", -3.0, 3.0, 0.0, 0.05)) == ".2f"
     assert readout_format(Slider("lr", "learning rate", 0.5, 4.5, 2.5, 2.0)) == ".1f"
     assert readout_format(Slider("n", "units", 0.0, 10.0, 1.0, 1.0)) == ".0f"
@@ -291,3 +291,9 @@ def test_prefetch_runs_in_the_background_after_each_move():
     figure._widgets.prefetching.join(5)
     assert calls == [{"a": 0.5}, {"a": 0.7}]
     assert figure._widgets.prefetching.name == "knob-prefetch"
+
+
+def test_a_slider_reads_out_its_values_as_every_page_shows_them():
+    assert Slider("w", "weight", -3.0, 3.0, 0.0, 0.05).readout(0.5) == "0.50"
+    assert Slider("n", "units", 1, 10, 2, 1, integer=True).readout(4) == "4"
+    assert Slider("lr", "learning rate", 0.5, 4.5, 2.5, 2.0).readout(2.5) == "2.5"

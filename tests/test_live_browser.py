@@ -348,18 +348,13 @@ def check_figures(page, chapter, kernel, record):
             f"{moving:.1%} of the moving parts matched")
         # the readout shows the value the host drew, formatted as nnlib formats it
         readout = box.locator(":scope > *").nth(k + 1).locator(".widget-readout").text_content().strip()
-        assert readout == slider_label(knob, values[knob.name]), f"{where}: the readout says {readout}"
+        assert readout == knob.readout(values[knob.name]), f"{where}: the readout says {readout}"
         # a picture of another value fails: the live picture is nearer this value's than the
         # picture at the slider's farther end
         other = dict(values, **{knob.name: grid[0] if target > len(grid) // 2 else grid[-1]})
         far_end = common(shown, png_pixels(knob_figure.picture_at(**other)))[1]
         if difference(far_end, expected)[0] > 0:
             assert mean < difference(shown, far_end)[0], f"{where}: the live picture is as near {other}"
-
-
-def slider_label(knob, value):
-    from nnlib.knobs import readout_format
-    return str(int(value)) if knob.integer else format(value, readout_format(knob))
 
 
 def moving_parts_matched(shown, expected, knob_figure):
