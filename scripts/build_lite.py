@@ -64,8 +64,12 @@ def sha256(path):
 def pinned_wheels():
     """The wheels of lite-wheels.txt, downloaded once into _build/downloads (pip checks each sha256)."""
     DOWNLOADS.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes",
-                    "-r", str(WHEEL_PINS), "-d", str(DOWNLOADS)], check=True)
+    # pip's output only when it fails: a machine's pip configuration may print warnings, which
+    # the strict build's log must not carry.
+    run = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes",
+                          "-r", str(WHEEL_PINS), "-d", str(DOWNLOADS)], capture_output=True, text=True)
+    if run.returncode:
+        raise SystemExit(f"pip could not download the pinned wheels:\n{run.stdout}{run.stderr}")
     wheels = []
     for line in WHEEL_PINS.read_text().splitlines():
         if line.strip() and not line.startswith("#"):

