@@ -4,8 +4,8 @@
  * repository) records the frames of every knob figure and puts, next to the figure's
  * picture, a header: <script type="application/json" class="knob-frames">. The frames
  * themselves are in chunks: the header carries the chunk of the figure's default setting,
- * and the others are files of the site (frames/<id>/<n>.json), fetched the first time the
- * reader needs one. This script finds those figures once the Jupyter widgets have rendered,
+ * and the others are gzip-compressed files of the site (frames/<id>/<n>.json.gz), fetched
+ * the first time the reader needs one. This script finds those figures once the Jupyter widgets have rendered,
  * puts a <canvas> in place of the picture and, whenever a control's value changes in its
  * widget model, draws the recorded frame for the new setting:
  *
@@ -56,6 +56,16 @@
   }
 
   /* ------------------------------------------------------------ a chunk of frames */
+
+  // A chunk file's bytes as JSON: gzip-compressed as the contract writes it, or already
+  // decompressed by the browser when the host sent it with Content-Encoding: gzip.
+  function chunkJson(buffer) {
+    var bytes = new Uint8Array(buffer), text = new Response(buffer);
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      text = new Response(new Blob([buffer]).stream().pipeThrough(new DecompressionStream("gzip")));
+    }
+    return text.json();
+  }
 
   // A chunk holds its own tables (styles, clips, shapes, glyph atlas, pictures, ops) and the
   // list of ops of each of its frames. ready: resolves once its images are decoded.
@@ -150,8 +160,8 @@
       var url = siteUrl(this.rules.chunk_file.replace("{path}", this.header.chunks.path).replace("{chunk}", n));
       this.chunks[n] = fetch(url).then(function (response) {
         if (!response.ok) throw new Error(url + ": HTTP " + response.status);
-        return response.json();
-      }).then(function (data) {
+        return response.arrayBuffer();
+      }).then(chunkJson).then(function (data) {
         if (data.v !== self.rules.version || data.id !== self.header.id || data.chunk !== n) {
           throw new Error(url + " is not chunk " + n + " of figure " + self.header.id);
         }

@@ -5,11 +5,13 @@ The build (``scripts/build_book.py``) writes an IPython startup file that calls
 :class:`~nnlib.knobs.KnobFigure` bakes it (or takes it from the cache) and displays the
 page's widgets (``page.box``) instead of the live ones. nnlib knows nothing of this.
 
-Written under ``out``: ``frames/<id>/<chunk>.json`` (copied into the site), and for each
+Written under ``out``: every chunk but the one the page carries, gzip-compressed at the
+contract's ``chunk_file`` (``frames/<id>/<chunk>.json.gz``, copied into the site), and for each
 figure ``<id>.json`` (its report) and ``<id>/ref-N.png``: live renders at a few grid
 settings and at every setting the figure declares, which the browser tests compare the
 page against.
 """
+import gzip
 import json
 import os
 import pathlib
@@ -74,10 +76,12 @@ class Baker:
 
     def write(self, knob_figure, baked):
         """The chunks into the site's folder, the report and the live reference renders."""
-        frames = self.out / "frames" / baked.id
-        frames.mkdir(parents=True, exist_ok=True)
+        path, inline = baked.header["chunks"]["path"], baked.header["chunks"]["inline"]
+        (self.out / path).mkdir(parents=True, exist_ok=True)
         for n in range(len(baked.chunks)):
-            (frames / f"{n}.json").write_text(baked.chunk_text(n), encoding="utf-8")
+            if str(n) not in inline:          # the page carries that one itself
+                file = self.out / contract.chunk_file(path, n)
+                file.write_bytes(gzip.compress(baked.chunk_text(n).encode("utf-8"), compresslevel=9, mtime=0))
         references = []
         (self.out / baked.id).mkdir(parents=True, exist_ok=True)
         declared = [{**{n: k.default for n, k in knob_figure.knobs.items()}, **s} for s in knob_figure.settings]

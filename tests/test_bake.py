@@ -322,7 +322,7 @@ def test_frame_numbers_follow_the_contracts_grid_order():
     for number, setting in enumerate(settings):
         indices = [grid.plain_values(k).index(setting[k.name]) for k in knobs]
         assert contract.frame_number(counts, indices) == number
-    assert contract.VERSION == 2 and set(contract.OPS) == {"path", "stamp", "glyphs", "picture"}
+    assert contract.VERSION == 3 and set(contract.OPS) == {"path", "stamp", "glyphs", "picture"}
     with pytest.raises(ValueError):
         contract.frame_number(counts, [0, 3, 0])
 
@@ -417,7 +417,8 @@ def test_the_hook_bakes_each_figure_shown_and_writes_chunks_reports_and_referenc
     formatter = IPythonDisplayFormatter()
     shell = type("Shell", (), {})()
     shell.display_formatter = type("Formatters", (), {"ipython_display_formatter": formatter})()
-    baker = hook.install(tmp_path / "out", cache=tmp_path / "cache", budget=Budget(frames=12), shell=shell)
+    baker = hook.install(tmp_path / "out", cache=tmp_path / "cache", budget=Budget(frames=12, chunk_bytes=150),
+                         shell=shell)
     knob_figure = small_figure()
     shown = []
     baker_show = baker.show
@@ -428,8 +429,13 @@ def test_the_hook_bakes_each_figure_shown_and_writes_chunks_reports_and_referenc
     out = tmp_path / "out"
     data = json.loads((out / f"{baked.id}.json").read_text())
     assert data["frames"] <= 12 and data["rule"] == "coarser" and not data["cached"]
-    assert sorted(p.name for p in (out / "frames" / baked.id).iterdir()) == \
-        [f"{n}.json" for n in range(len(baked.chunks))]
+    inline = baked.header["chunks"]["inline"]
+    files = sorted((out / "frames" / baked.id).iterdir(), key=lambda p: int(p.name.split(".")[0]))
+    assert [p.name for p in files] == [f"{n}.json.gz" for n in range(len(baked.chunks)) if str(n) not in inline]
+    assert len(files) == len(baked.chunks) - 1 >= 1     # every chunk but the page's own has its file
+    for file in files:                                  # ... gzip-compressed, the chunk's JSON as it is
+        n = int(file.name.split(".")[0])
+        assert json.loads(gzip.decompress(file.read_bytes())) == json.loads(baked.chunk_text(n))
     declared = [r for r in data["references"] if r["declared"]]
     assert [r["values"] for r in declared] == [{"a": 0.5, "c": "blue"}, {"a": -0.3, "c": "orange"}]
     for ref in data["references"]:

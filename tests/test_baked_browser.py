@@ -21,6 +21,7 @@ The site is the one the `built_book` fixture builds, served by conftest's `site_
 test another build, set BAKED_SITE to its html folder and BAKE_DIR to the folder its build
 baked into.
 """
+import gzip
 import json
 import os
 import pathlib
@@ -251,3 +252,41 @@ def check_figure(page, figure, bake_dir, page_path, results):
     if timings:
         p95 = float(np.percentile(timings, 95))
         assert p95 <= LATENCY_P95_MS, f"{figure['id']}: p95 {p95:.1f} ms"
+
+
+def test_a_chunk_that_the_host_sent_decompressed_plays_too(browser, site):
+    """Chunk files are gzip-compressed (frames/<id>/<n>.json.gz). A host that sends them with
+    Content-Encoding: gzip hands the player plain JSON instead: it plays that as well."""
+    base, _ = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    plain = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if not url.startswith(base):
+            return request_route.abort()
+        if url.endswith(".json.gz"):           # what the browser gives a page after Content-Encoding: gzip
+            plain.append(url)
+            body = gzip.decompress(request_route.fetch().body())
+            return request_route.fulfill(status=200, body=body, content_type="application/json")
+        return request_route.continue_()
+    page.route("**/*", route)
+    try:
+        page.goto(f"{base}book/07_training.html", wait_until="networkidle")
+        page.wait_for_function("() => window.__knobPlayers && window.__knobPlayers.length > 0"
+                               " && window.__knobPlayers.every(p => p.background)", timeout=60000)
+        figure = next(f for f in page.evaluate(FIGURES) if f["chunks"] > 1)
+        for end in (-1, 0):                    # a setting outside the chunk the page carries
+            values = {k["name"]: k["values"][end] for k in figure["knobs"]}
+            frame = expected_index(figure, values)
+            inline = page.evaluate("([i, f]) => { const p = window.__knobPlayers[i];"
+                                   " return String(p.chunkOf(f)) in p.header.chunks.inline; }",
+                                   [figure["index"], frame])
+            if not inline:
+                break
+        assert not inline, f"figure {figure['id']}: both ends are in the page's own chunk"
+        state = set_knobs(page, figure, values)
+        assert state["shown"] and state["frame"] == frame, state
+        assert plain, "the player fetched no chunk file"
+    finally:
+        page.close()
