@@ -113,9 +113,15 @@ class Controls:
         if (knob_figure.prefetch is None or not CAN_PREFETCH
                 or (self.prefetching is not None and self.prefetching.is_alive())):
             return
-        self.prefetching = threading.Thread(target=knob_figure.prefetch, args=(dict(knob_figure.values),),
-                                            daemon=True, name="knob-prefetch")
+        steps = knob_figure.prefetch(dict(knob_figure.values))
+        self.prefetching = threading.Thread(target=run_through, args=(steps,), daemon=True, name="knob-prefetch")
         self.prefetching.start()
+
+
+def run_through(steps):
+    """Take every step of a figure's prefetch (an iterator)."""
+    for _ in steps:
+        pass
 
 
 def note_for(knob_figure):

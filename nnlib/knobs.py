@@ -178,9 +178,11 @@ class KnobFigure:
 
     knobs: list of Slider/Choice.  draw: fig -> {name: artist}.
     frame: (**values) -> {name: data}.  alt: what the picture shows, for
-    readers who cannot see it.  prefetch: optional ``values -> None`` that a live
-    notebook runs in a background thread after each move, to compute ahead what the
-    neighbouring knob values will need (a figure whose frames train networks).
+    readers who cannot see it.  prefetch: optional ``values -> iterator``, a generator
+    that computes ahead what the neighbouring knob values will need (a figure whose frames
+    train networks), one piece per step, most likely next move first. After each move a
+    live notebook runs it to the end in a background thread; a page running Python in the
+    browser, which has no threads, takes one step at a time while the reader is idle.
     fixed: names of artists ``draw`` returns only so that they can be looked up
     (``k.artists[name]``) but that never move: they are drawn once into the cached
     background instead of on every move, and the frame must not name them.

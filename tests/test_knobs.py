@@ -282,14 +282,19 @@ def test_prefetch_runs_in_the_background_after_each_move():
         (drawn,) = fig.subplots().plot([0, 1], [0, 0])
         return {"line": drawn}
 
+    def ahead(values):             # two steps of work per move, both taken
+        for step in ("up", "down"):
+            calls.append((step, dict(values)))
+            yield step
+
     figure = KnobFigure([Slider("a", "slope", 0.0, 1.0, 0.5, 0.1)], draw,
                         lambda a: {"line": ([0, 1], [0, a])}, alt="a line with a slope knob",
-                        figsize=(2, 2), prefetch=lambda values: calls.append(dict(values)))
+                        figsize=(2, 2), prefetch=ahead)
     figure.widget()
     figure._widgets.prefetching.join(5)
     figure._widgets.controls["a"].value = 0.7
     figure._widgets.prefetching.join(5)
-    assert calls == [{"a": 0.5}, {"a": 0.7}]
+    assert calls == [("up", {"a": 0.5}), ("down", {"a": 0.5}), ("up", {"a": 0.7}), ("down", {"a": 0.7})]
     assert figure._widgets.prefetching.name == "knob-prefetch"
 
 

@@ -173,10 +173,11 @@ def train_network():
 
 
 def train_neighbours(values):
-    """Train (into the cache) the runs one step away on the width, depth and lr knobs.
+    """Train (into the cache) the runs one step away on the width, depth and lr knobs,
+    one run per step of this generator, each knob's step up before its step down.
 
-    A new setting trains a network (100-200 ms); done ahead, in the background, the
-    reader's next move on those knobs only draws.
+    A new setting trains a network (100-200 ms); done ahead, while the reader looks,
+    the next move on those knobs only draws.
     """
     for knob in KNOBS:
         if knob.name not in ("width", "depth", "lr"):
@@ -185,6 +186,7 @@ def train_neighbours(values):
             if knob.min <= value <= knob.max:
                 moved = dict(values, **{knob.name: knob.check(round(value, 10))})
                 trained(moved["data"], moved["f"], moved["width"], moved["depth"], moved["lr"])
+                yield moved
 
 
 # ------------------------------------------------------------------ figure 2: hidden units
