@@ -20,7 +20,8 @@
  *
  * window.__live records when each stage ended (performance.now(), ms), for the tests and for
  * benchmarks/live_start.py: {state, clicked, stages: [{text, at}] (each loading message), ready,
- * firstFigure, error}.
+ * firstFigure, error, bytecodeRestored (how many compiled modules an earlier visit kept),
+ * bytecodeKept (when this visit's compiled modules were kept for the next)}.
  */
 (function () {
   "use strict";
@@ -48,6 +49,7 @@
     worker.onmessage = function (event) {
       var message = event.data;
       if (message.type === "progress") return onProgress(message.text);
+      if (message.type === "kept") return (live.bytecodeKept = performance.now());
       var answer = waiting[message.id];
       delete waiting[message.id];
       if (!answer) return;
@@ -338,9 +340,13 @@
       return this.fail("the Python worker could not start (" + error.message + ")");
     }
     this.python.request("start", { pyodide: siteUrl("pyodide/"), runner: siteUrl("_static/live_runner.py") })
-      .then(function () {
+      .then(function (answer) {
         live.ready = performance.now();
+        live.bytecodeRestored = answer.restored;
         return self.runAll();
+      })
+      .then(function () {
+        return self.python.request("live");
       })
       .then(function () {
         live.state = "live";

@@ -12,16 +12,25 @@ numpy, matplotlib and nnlib from the site's own files, then imports this module 
   ``{"type": "error", "text": ...}`` (a short traceback: the cell's own lines only).
 - ``move(figure, indexes)``: turn a knob figure's knobs to the values at ``indexes`` of
   their live grids and return its new picture as PNG bytes.
+- ``bytecode_archive()``: the modules this page compiled, as a zip for the browser to keep
+  for its next visit, or None when nothing is new since the last call.
+- ``work_ahead()``: one step of the last moved figure's prefetch (``KnobFigure.prefetch``,
+  e.g. training the network of the next setting), which the worker calls while the reader
+  is idle: a browser's Python has no threads to do it in the background. False when no
+  step was left.
 
 The grids and the slider labels come from nnlib (``Slider.grid``, ``Slider.readout``), so the
 page never does the grid arithmetic itself.
 """
 import ast
+import importlib.util
 import io
 import linecache
 import os
+import pathlib
 import sys
 import traceback
+import zipfile
 
 os.environ["MPLBACKEND"] = "Agg"     # no DOM in a worker: matplotlib draws into memory only
 import matplotlib.pyplot as plt       # noqa: E402  (after the backend is chosen)
@@ -29,6 +38,7 @@ from nnlib.knobs import Choice, KnobFigure   # noqa: E402
 
 NAMESPACE = {"__name__": "__main__", "__builtins__": __builtins__}
 FIGURES = []            # the knob figures the page has shown, by number
+AHEAD = []              # the prefetch still to do: at most one figure's steps (an iterator)
 
 
 class Outputs:
@@ -75,6 +85,7 @@ def knob_output(knob_figure):
     """A knob figure as an output: its number here, its knobs' live grids (labels and the
     current position on each) and its picture. The page moves it with ``move``."""
     FIGURES.append(knob_figure)
+    plan_ahead(knob_figure)
     knobs = []
     for name, knob in knob_figure.knobs.items():
         if isinstance(knob, Choice):
@@ -143,4 +154,56 @@ def move(figure, indexes):
     (one index per knob, in the figure's order); return its picture as PNG bytes."""
     knob_figure = FIGURES[figure]
     values = {name: knob.grid()[index] for (name, knob), index in zip(knob_figure.knobs.items(), indexes)}
-    return knob_figure.set(**values).png
+    png = knob_figure.set(**values).png
+    plan_ahead(knob_figure)
+    return png
+
+
+def bytecode_archive():
+    """The compiled modules under ``sys.pycache_prefix`` as zip bytes (stored, not compressed:
+    the browser keeps them on its own disk), or None when none was compiled since the last call.
+
+    Pyodide's packages ship Python sources, so each start compiles every module it imports
+    again (1.5-2 s for matplotlib, numpy and nnlib). The worker sets ``sys.pycache_prefix``
+    before the first import, with bytecode writing on, and fills that folder from the browser's
+    cache of an earlier visit; what this returns goes into that cache.
+
+    Python writes each new .pyc stamped with its source file's time, but every start unpacks
+    the packages afresh, with new times; so each is stamped instead with its source's hash
+    (PEP 552, checked), which a later start accepts as long as the source is the same. A file
+    still stamped with a time is one compiled since the last call.
+    """
+    if not sys.pycache_prefix:
+        return None
+    files = {str(p): p.read_bytes() for p in sorted(pathlib.Path(sys.pycache_prefix).rglob("*.pyc"))}
+    new = [file for file, data in files.items() if int.from_bytes(data[4:8], "little") & 1 == 0]
+    if not new:
+        return None
+    for file in new:
+        source = pathlib.Path(importlib.util.source_from_cache(file)).read_bytes()
+        data = files[file]
+        files[file] = data[:4] + (3).to_bytes(4, "little") + importlib.util.source_hash(source) + data[16:]
+        pathlib.Path(file).write_bytes(files[file])
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zipped:
+        for file, data in files.items():
+            zipped.writestr(os.path.relpath(file, sys.pycache_prefix), data)
+    return archive.getvalue()
+
+
+def plan_ahead(knob_figure):
+    """Make ``knob_figure``'s prefetch for its current values the work to do ahead (if it has one)."""
+    AHEAD[:] = [] if knob_figure.prefetch is None else [iter(knob_figure.prefetch(dict(knob_figure.values)))]
+
+
+def work_ahead():
+    """Take one step of the work ahead: True when a step was taken (there may be more), False
+    when none was left."""
+    if not AHEAD:
+        return False
+    try:
+        next(AHEAD[0])
+        return True
+    except StopIteration:
+        AHEAD.clear()
+        return False

@@ -6,15 +6,18 @@ assets/live.js, and window.__knobTimings, from assets/knob-player.js):
 
 - click on "Run this page live" -> the first knob figure drawn by Python, cold (a fresh
   browser profile, nothing cached) and warm (a second visit in the same profile: the browser
-  cache), each with matplotlib's prebuilt font list and without it (the site's fontlist.json
+  cache, and the compiled modules the first visit kept in Cache Storage once it was live),
+  each with matplotlib's prebuilt font list and without it (the site's fontlist.json
   refused, so matplotlib scans its fonts in the browser as it would on a first import);
   "Python ready" is when Pyodide, numpy, matplotlib and nnlib are loaded, before the cells run;
 - a knob move, key press -> new picture on the canvas, p50 and p95: live (Python draws) and
-  baked (the player replays stored frames), the same slider of the same figure in the same run;
+  baked (the player replays stored frames), the same slider of the same figure in the same run,
+  pressed as soon as the last picture is there and, live, with --pause ms of looking between
+  presses (the time a figure that works ahead, chapter 7's, has to train the next setting);
 - the bytes sent to the browser from the click to the first live figure, and what they would be
   with every file gzipped (the test server gzips text only; .wasm, .zip and .whl go as they are).
 
-Run:  python benchmarks/live_start.py [--page book/01_the_line] [--runs 3] [--moves 30]
+Run:  python benchmarks/live_start.py [--page book/01_the_line] [--runs 3] [--moves 30] [--pause 500]
 Medians over --runs cold and warm starts each. Needs the built book and Chromium (make book).
 """
 import argparse
@@ -48,17 +51,23 @@ def open_page(context, base, page_path, fonts):
     return page
 
 
-def start_live(page):
-    """Click, wait for the first live figure; returns (seconds to Python ready, to the first
-    figure, {loading message: seconds from the click to its end})."""
+def start_live(page, keep=False):
+    """Click, wait for the first live figure (and, with keep, for the compiled modules to be
+    kept for the next visit); returns (seconds to Python ready, to the first figure, {loading
+    message: seconds from the click to its end}, seconds to the modules kept or None)."""
     page.get_by_role("button", name="Run this page live").click()
     page.wait_for_function(LIVE, timeout=300000)
+    kept = None
+    if keep:
+        page.wait_for_function("() => window.__live.bytecodeKept", timeout=60000)
     live = page.evaluate("() => window.__live")
     if live.get("error"):
         raise SystemExit(f"the page could not run live: {live['error']}")
+    if keep:
+        kept = (live["bytecodeKept"] - live["clicked"]) / 1000
     ends = [stage["at"] for stage in live["stages"][1:]] + [live["ready"]]
     stages = {stage["text"]: (end - live["clicked"]) / 1000 for stage, end in zip(live["stages"], ends)}
-    return (live["ready"] - live["clicked"]) / 1000, (live["firstFigure"] - live["clicked"]) / 1000, stages
+    return (live["ready"] - live["clicked"]) / 1000, (live["firstFigure"] - live["clicked"]) / 1000, stages, kept
 
 
 def gzipped_size(site, path):
@@ -72,7 +81,7 @@ def one_start(browser, server, site, page_path, fonts):
     try:
         page = open_page(context, server.url, page_path, fonts)
         with server.recording() as sent:
-            cold = start_live(page)
+            cold = start_live(page, keep=True)
         page.close()
         page = open_page(context, server.url, page_path, fonts)
         warm = start_live(page)
@@ -98,9 +107,9 @@ SETTLED = """i => { const p = window.__knobPlayers[i];
                     : p.wanted === p.current() && p.frame === p.wanted; }"""
 
 
-def key_moves(page, moves):
+def key_moves(page, moves, pause=0):
     """Step the first slider of the first figure from its left end, one key press at a time,
-    waiting for each picture; returns the ms from each key press to its picture."""
+    waiting for each picture and then ``pause`` ms; returns the ms from each press to its picture."""
     handle = page.locator(".knob-figure-box").nth(0).locator(".noUi-handle").first
     handle.scroll_into_view_if_needed()
     handle.focus()
@@ -110,6 +119,7 @@ def key_moves(page, moves):
     for _ in range(moves):
         handle.press("ArrowRight")
         page.wait_for_function(SETTLED, arg=0)
+        page.wait_for_timeout(pause)
     return [t["ms"] for t in page.evaluate("() => window.__knobTimings")]
 
 
@@ -124,6 +134,7 @@ def main():
     parser.add_argument("--page", default="book/01_the_line", help="the chapter page, without .html")
     parser.add_argument("--runs", type=int, default=3, help="cold and warm starts per font-list setting")
     parser.add_argument("--moves", type=int, default=30, help="key presses per knob-move measurement")
+    parser.add_argument("--pause", type=int, default=500, help="ms between a picture and the next press, live")
     args = parser.parse_args()
     site = pathlib.Path(args.site)
     from playwright.sync_api import sync_playwright
@@ -135,6 +146,10 @@ def main():
         page = open_page(context, server.url, args.page, True)
         start_live(page)
         live = key_moves(page, args.moves)
+        page.close()
+        page = open_page(context, server.url, args.page, True)    # afresh: nothing computed yet
+        start_live(page)
+        paced = key_moves(page, args.moves, args.pause)
         browser.close()
 
     def median(rows, key, column):
@@ -148,13 +163,18 @@ def main():
         for key, start in (("cold", "cold (fresh profile)"), ("warm", "warm (browser cache)")):
             rows = results[fonts]
             print(f"| {start} | {name} | {median(rows, key, 0):.1f} s | {median(rows, key, 1):.1f} s |")
-    print("\n| cold start, prebuilt font list: stage | ends after |")
-    print("|---|---:|")
+    print("\n| prebuilt font list: stage | cold: ends after | warm: ends after |")
+    print("|---|---:|---:|")
     for text in results[True][0]["cold"][2]:
-        print(f"| {text} | {statistics.median(r['cold'][2].get(text, 0) for r in results[True]):.1f} s |")
+        cold, warm = (statistics.median(r[key][2].get(text, 0) for r in results[True]) for key in ("cold", "warm"))
+        print(f"| {text} | {cold:.1f} s | {warm:.1f} s |")
+    kept = statistics.median(r["cold"][3] for rows in results.values() for r in rows)
+    print(f"\nThe first visit kept its compiled modules for the next {kept:.1f} s after the click (median).")
     print("\n| knob move, key press -> new picture | moves | p50 | p95 |")
     print("|---|---:|---:|---:|")
-    for name, times in (("live (Python in the page)", live), ("baked (stored frames)", baked)):
+    for name, times in (("live (Python in the page), next press at once", live),
+                        (f"live, next press {args.pause} ms after the picture", paced),
+                        ("baked (stored frames), next press at once", baked)):
         print(f"| {name} | {len(times)} | {percentile(times, 0.5):.0f} ms | {percentile(times, 0.95):.0f} ms |")
     print("\n| bytes to the first live figure (cold, prebuilt font list) | MB |")
     print("|---|---:|")

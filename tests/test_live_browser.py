@@ -427,3 +427,24 @@ def test_a_page_that_cannot_run_live_says_so_and_stays_as_it_was(context, site, 
         assert not outside, outside
     finally:
         page.close()
+
+
+def test_a_second_visit_takes_the_modules_the_first_compiled(browser, site):
+    """Once a page is live, its worker keeps the modules Python compiled in the browser's Cache
+    Storage; the next visit puts them back before the first import, and compiles none again."""
+    fresh = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        first, _, _ = go_live(fresh, site, CHAPTERS[0])
+        assert first.evaluate("() => window.__live.bytecodeRestored") == 0       # nothing kept yet
+        first.wait_for_function("() => window.__live.bytecodeKept", timeout=RUN_TIMEOUT_MS)
+        first.close()
+        second, outside, _ = go_live(fresh, site, CHAPTERS[0])
+        restored = second.evaluate("() => window.__live.bytecodeRestored")
+        assert restored > 100, f"{restored} compiled modules put back"         # matplotlib, numpy, nnlib
+        # nothing new to keep: every module the page imports was among them
+        second.wait_for_timeout(3000)
+        assert second.evaluate("() => window.__live.bytecodeKept") is None
+        assert not outside, outside
+        second.close()
+    finally:
+        fresh.close()
