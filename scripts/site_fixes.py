@@ -44,9 +44,15 @@
    relative to the page, to the same notebook in the site's own JupyterLite (lite/, which
    scripts/build_lite.py builds from every notebook of book/). It opens in the Notebook app and
    runs on the site's Pyodide, so the reader needs no other host. The exercise notes name it too.
+
+8. Jupyter Book always loads sphinx-thebe, which adds to every page its stylesheet, two scripts
+   (one names Thebe's address on a CDN) and a <script type="text/x-thebe-config"> block, even
+   with the Live Code button off (``launch_buttons: thebe: false``: assets/live.js runs the page
+   instead). They are left out of the pages, and its two files out of the site.
 """
 import pathlib
 import posixpath
+import re
 from html import escape
 
 from docutils import nodes
@@ -88,6 +94,25 @@ def drop_repeated_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+THEBE_CONFIG = re.compile(r'\s*<script type="text/x-thebe-config">.*?</script>', re.DOTALL)
+THEBE_FILES = ("sphinx-thebe.css", "sphinx-thebe.js")
+
+
+def _is_thebe(asset):
+    name = posixpath.basename(str(getattr(asset, "filename", asset) or ""))
+    body = (getattr(asset, "attributes", {}) or {}).get("body", "")
+    return name in THEBE_FILES or "THEBE_JS_URL" in body
+
+
+def drop_thebe(app, pagename, templatename, context, doctree):
+    """sphinx-thebe's stylesheet, scripts and configuration block, out of the page."""
+    for key in ("script_files", "css_files"):
+        if context.get(key):
+            context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
+    if "body" in context:
+        context["body"] = THEBE_CONFIG.sub("", context["body"])
+
+
 def visit_hidden_cell(self, node):
     """myst-nb's visit_HideCellInput (myst-nb 1.4), minus the summary's aria-label."""
     classes = " ".join(node["classes"])
@@ -111,12 +136,14 @@ def newer_static_files(app, env, added, changed, removed):
     return []
 
 
-def drop_source_maps(app, exception):
-    """Delete the .map files under _static/."""
+def drop_unused_files(app, exception):
+    """Delete the .map files under _static/ (4.) and sphinx-thebe's files (8.)."""
     if exception is not None or app.builder.format != "html":
         return
     for path in (pathlib.Path(app.outdir) / "_static").rglob("*.map"):
         path.unlink()
+    for name in THEBE_FILES:                  # no page loads them (8.)
+        (pathlib.Path(app.outdir) / "_static" / name).unlink(missing_ok=True)
 
 
 def _glossary_ids(env):
@@ -240,7 +267,8 @@ def setup(app):
     from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 
     app.connect("html-page-context", drop_repeated_scripts, priority=900)
+    app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("env-get-outdated", newer_static_files)
-    app.connect("build-finished", drop_source_maps)
+    app.connect("build-finished", drop_unused_files)
     app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -290,6 +290,10 @@ def test_chapter_pages_have_binder_colab_and_live_buttons(site, page):
     # no Thebe "Live Code" entry (it loaded Thebe from a CDN, then needed Binder): the page runs
     # itself live from the site's own files (assets/live.js, tests/test_live_browser.py)
     assert "btn-launch-thebe" not in text, f"{page}: the Thebe Live Code button is back"
+    # ... nor what sphinx-thebe adds for it (site_fixes.py, 8.)
+    for piece in ("sphinx-thebe", "THEBE_JS_URL", "x-thebe-config"):
+        assert piece not in text, f"{page}: {piece} is on the page, with thebe off"
+    assert not list((site / "_static").glob("sphinx-thebe*"))
     assert "_static/live.js" in text, f"{page}: no live.js, so no 'Run this page live' button"
 
 
