@@ -111,4 +111,7 @@ def plan(knobs, max_frames, settings=()):
             if size() > max_frames:
                 every[knob.name] += 1
                 break
+    for knob in sliders:         # the text's settings may fill in every live value: then it is live
+        if len(Grid(knobs, every, keep).values(knob)) == len(knob.grid()):
+            every[knob.name] = 1
     return Grid(knobs, dict(every), keep)

@@ -303,6 +303,18 @@ def test_declared_settings_stay_on_the_grid_however_coarse():
     assert planned.frame({"w": 0.95, "b": 0.0}) is not None and planned.frame({"w": 0.951, "b": 0.0}) is None
 
 
+def test_a_slider_whose_declared_settings_give_it_every_live_value_is_live():
+    """Chapter 7's t: every stop from 0 to 600 is a setting its text names, so however coarse
+    the planning made t, the page has every live value and must not say otherwise."""
+    knobs = [Slider("t", "epochs", 0, 100, 100, 10, integer=True), Slider("w", "weight", -1.0, 1.0, 0.0, 0.01)]
+    every_t = [{"t": v} for v in range(0, 101, 10)]
+    planned = grid.plan(knobs, max_frames=60, settings=every_t)
+    assert planned.every["t"] == 1 and planned.values(knobs[0]) == list(range(0, 101, 10))
+    assert planned.describe(knobs[0]) == "t: 11 values, step 10 (live)"
+    assert planned.every["w"] > 1 and not planned.is_live()        # w really is coarser
+    assert grid.plan(knobs[:1], max_frames=3, settings=every_t).is_live()
+
+
 def test_choices_are_never_coarsened_and_a_tiny_budget_gets_the_coarsest_grid():
     knobs = [Choice("f", "function", ("relu", "tanh", "sigmoid"), "relu"),
              Slider("t", "steps", 0, 30, 7, 1, integer=True)]
