@@ -32,7 +32,12 @@ import sys
 import traceback
 import zipfile
 
-os.environ["MPLBACKEND"] = "Agg"     # no DOM in a worker: matplotlib draws into memory only
+import matplotlib
+
+# No DOM in a worker: matplotlib draws into memory only. Chosen in this process, not through
+# the MPLBACKEND variable, which programs started from here would inherit (a host's tests import
+# this module, then build the book, whose kernels must keep their inline backend).
+matplotlib.use("Agg")
 import matplotlib.pyplot as plt       # noqa: E402  (after the backend is chosen)
 from nnlib.knobs import Choice, KnobFigure   # noqa: E402
 

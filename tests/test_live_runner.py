@@ -7,6 +7,7 @@ while the reader is idle, and the compiled modules it hands to the browser's cac
 import importlib
 import importlib.util
 import io
+import os
 import sys
 import zipfile
 
@@ -16,7 +17,15 @@ from conftest import ROOT
 from nnlib.knobs import KnobFigure, Slider
 
 sys.path.insert(0, str(ROOT / "assets"))
+ENVIRONMENT = dict(os.environ)
 import live_runner  # noqa: E402
+
+
+def test_importing_the_runner_leaves_the_environment_alone():
+    """It once chose matplotlib's backend through MPLBACKEND: the book build that the tests then
+    started inherited it, and its kernels showed no static figure."""
+    now = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}    # pytest's own, per test
+    assert now == {k: v for k, v in ENVIRONMENT.items() if k != "PYTEST_CURRENT_TEST"}
 
 
 def figure_that_works_ahead(calls):
