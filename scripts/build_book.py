@@ -15,6 +15,10 @@ Usage: python scripts/build_book.py [--no-bake]
    table of what each figure cost is printed.
 6. The in-browser Python goes into the site (pyodide/): scripts/vendor_pyodide.py says what
    it holds and where each file comes from.
+7. JupyterLite goes into the site (lite/): scripts/build_lite.py.
+Steps 6 and 7 need only the sources, so they run in the background while the chapters run
+(on a 2-core machine the chapters leave a core idle between figures), into _build/in-browser/,
+and move into the site once it is built.
 """
 import argparse
 import os
@@ -30,6 +34,7 @@ HTML = BUILD / "html"
 BAKE = BUILD / "bake"                 # chunks, reports and reference renders of this build's figures
 BAKE_CACHE = BUILD / "bake-cache"
 EXECUTION_CACHE = BUILD / ".jupyter_cache"
+IN_BROWSER = BUILD / "in-browser"       # pyodide/ and lite/, built beside the book, then moved into it
 STAMP = BUILD / ".execution-stamp"
 sys.path.insert(0, str(ROOT))
 
@@ -58,6 +63,25 @@ def copy_frames():
     return shown
 
 
+def start_in_browser_python():
+    """Steps 6 and 7 into IN_BROWSER, in the background: scripts/vendor_pyodide.py, then
+    scripts/build_lite.py (which reads the pyodide/ folder beside its own). Returns the process."""
+    shutil.rmtree(IN_BROWSER, ignore_errors=True)
+    IN_BROWSER.mkdir(parents=True)
+    steps = [f'"{sys.executable}" scripts/vendor_pyodide.py "{IN_BROWSER / "pyodide"}"',
+             f'"{sys.executable}" scripts/build_lite.py "{IN_BROWSER / "lite"}"']
+    return subprocess.Popen(" && ".join(steps), shell=True, cwd=ROOT)
+
+
+def finish_in_browser_python(process):
+    """Wait for the background steps; move pyodide/ and lite/ into the site."""
+    if process.wait() != 0:
+        raise SystemExit(f"the in-browser Python did not build (exit code {process.returncode})")
+    for name in ("pyodide", "lite"):
+        shutil.rmtree(HTML / name, ignore_errors=True)
+        shutil.move(str(IN_BROWSER / name), str(HTML / name))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-bake", action="store_true",
@@ -74,17 +98,17 @@ def main(argv=None):
         hook.write_startup(ipython, BAKE, BAKE_CACHE)
     env = dict(os.environ, IPYTHONDIR=str(ipython))
     jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
+    in_browser = start_in_browser_python()     # needs only the sources: built while the chapters run
     # --all: every page is written again (the execution cache still skips unchanged chapters).
     built = subprocess.run([str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going"],
                            cwd=ROOT, env=env)
     if built.returncode != 0:
+        in_browser.kill()
         return built.returncode
     if baking:
         shown = copy_frames()
         print(report.summarise(BAKE, HTML, only=shown, since=started))
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "vendor_pyodide.py"), str(HTML / "pyodide")],
-                   check=True, cwd=ROOT)
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_lite.py"), str(HTML / "lite")], check=True, cwd=ROOT)
+    finish_in_browser_python(in_browser)
     print(f"The book took {time.perf_counter() - start:.0f} s to build. Open: {HTML / 'index.html'}")
     return 0
 

@@ -1,7 +1,7 @@
 """Build the JupyterLite site: every chapter as a notebook that runs in the reader's browser.
 
-Usage: python scripts/build_lite.py OUT   (run by scripts/build_book.py: OUT is _build/html/lite,
-after scripts/vendor_pyodide.py has written the site's Python into _build/html/pyodide)
+Usage: python scripts/build_lite.py OUT   (run by scripts/build_book.py: OUT is _build/in-browser/lite,
+after scripts/vendor_pyodide.py has written the site's Python beside it, into _build/in-browser/pyodide)
 
 The lite site uses the site's own Pyodide: it carries no second copy of it. What it holds:
 

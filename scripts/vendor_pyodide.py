@@ -1,6 +1,7 @@
 """Put the in-browser Python into the site: Pyodide 0.27.7 and the packages the book needs.
 
-Usage: python scripts/vendor_pyodide.py OUT   (run by scripts/build_book.py: OUT is _build/html/pyodide)
+Usage: python scripts/vendor_pyodide.py OUT   (run by scripts/build_book.py: OUT is _build/in-browser/pyodide,
+which then moves into the site as _build/html/pyodide)
 
 What OUT gets, and where each file comes from:
 
