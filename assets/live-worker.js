@@ -44,7 +44,6 @@ async function fetchOk(url, how) {
   return response[how]();
 }
 
-// What the page needs from Python, in the order a reader waits for it.
 // The compiled modules an earlier visit kept (zip bytes), or null: none, or no Cache Storage
 // here (a page not served over https, some private windows), where Python simply compiles.
 async function keptBytecode(key) {
@@ -62,6 +61,7 @@ async function keepBytecode(key, bytes) {
   await cache.put(key, new Response(bytes));
 }
 
+// What the page needs from Python, in the order a reader waits for it.
 async function start({ pyodide: folder, runner: runnerUrl }) {
   progress("Loading Python (Pyodide)…");
   const manifest = fetchOk(folder + "manifest.json", "json");
