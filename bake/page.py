@@ -19,15 +19,6 @@ LIVE_HINT = ("For every value, press <strong>Run this page live</strong> under t
              "the page) in JupyterLite, Binder or Colab, or locally with <code>make lab</code>.")
 
 
-def slider(knob, values):
-    """A SelectionSlider over the knob's baked ``values``, labelled and formatted as the live one."""
-    default = min(values, key=lambda v: abs(v - knob.default))       # the default is on every grid
-    return widgets.SelectionSlider(options=[(knob.readout(v), v) for v in values], value=default,
-                                   description=knob.label, continuous_update=True,
-                                   style=controls.LABEL_STYLE,
-                                   layout=widgets.Layout(width=controls.CONTROL_WIDTH))
-
-
 def coarse_note(knobs, entries):
     """HTML saying which sliders move in bigger steps than live, or '' when none does."""
     coarse = [(k, e["every"]) for k, e in zip(knobs, entries) if e["kind"] == "slider" and e["every"] > 1]
@@ -45,7 +36,7 @@ def box(knob_figure, baked):
     """The VBox the page shows: picture with the frames' header, controls, and the note if any."""
     picture = widgets.HTML(value=knob_figure.img_html() + baked.html())
     knobs, entries = list(knob_figure.knobs.values()), baked.header["knobs"]
-    made = [controls.choice_for(k) if isinstance(k, Choice) else slider(k, e["values"])
+    made = [controls.choice_for(k) if isinstance(k, Choice) else controls.slider_for(k, e["values"])
             for k, e in zip(knobs, entries)]
     note = coarse_note(knobs, entries)
     children = [picture, *made] + ([widgets.HTML(value=note)] if note else [])

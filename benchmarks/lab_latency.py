@@ -3,9 +3,11 @@
 Starts JupyterLab (requirements-dev.txt) on a generated notebook that shows every knob figure of
 the chapters three ways, and drives it from headless Chromium:
 
-- KnobFigure: the book's widgets, the picture an ipywidgets.Image of PNG bytes (binary comm buffer);
-- base64 HTML: the same figure with the picture as an <img> data URL in an HTML widget (the old
-  transport, still used for the static book);
+- KnobFigure: the book's widgets (nnlib.controls): the pictures of the neighbouring values of the
+  slider moved last are drawn ahead while the page is idle, and the browser shows one the moment a
+  press lands on it (nnlib.picture_stack); other presses wait for the kernel's redraw;
+- base64 HTML: the same figure and sliders with the picture as an <img> data URL in an HTML
+  widget, redrawn by the kernel on every move (what a hand-made notebook widget does);
 - interact: ``ipywidgets.interact`` with the same sliders, building the figure again on every move
   and showing it with the inline backend, as most notebooks do.
 
@@ -45,11 +47,18 @@ def factory(name):
     return getattr(importlib.import_module(f"nnlib.figures.{module}"), function)
 
 def html_version(knob_figure):
-    """The same figure with the base64 <img> picture in an HTML widget."""
-    wired = controls.build(knob_figure, static=True)
-    knob_figure._widgets = wired
-    wired.box.add_class("bench-html")
-    return wired.box
+    """The same figure with its picture as a base64 <img> in an HTML widget, redrawn on every move."""
+    picture = widgets.HTML(knob_figure.img_html())
+    sliders = {n: controls.choice_for(k) if isinstance(k, Choice) else controls.slider_for(k)
+               for n, k in knob_figure.knobs.items()}
+    def moved(change, name):
+        knob_figure.set(**{name: change["new"]})
+        picture.value = knob_figure.img_html()
+    for name, slider in sliders.items():
+        slider.observe(lambda change, name=name: moved(change, name), names="value")
+    shown = widgets.VBox([picture, *sliders.values()])
+    shown.add_class("bench-html")
+    return shown
 
 def interact_version(knob_figure):
     """ipywidgets.interact redrawing a new figure on every move, with the same sliders."""
@@ -68,13 +77,13 @@ def interact_version(knob_figure):
 PRESS = """async ([selector, index, key]) => {
   const box = document.querySelectorAll(selector)[index];
   const handle = box.querySelector('.noUi-handle');
-  const src = () => { const img = box.querySelector('img'); return img ? img.src : null; };
+  const src = () => { const img = (box.querySelector('.knob-figure-stack img') || box.querySelector('img')); return img ? img.src : null; };
   const before = src();
   const t0 = performance.now();
   const arrived = new Promise((resolve) => {
     const done = async () => {
       observer.disconnect(); clearTimeout(timer);
-      const img = box.querySelector('img');
+      const img = (box.querySelector('.knob-figure-stack img') || box.querySelector('img'));
       try { await img.decode(); } catch (e) {}
       resolve(performance.now() - t0); };
     const observer = new MutationObserver(() => { if (src() !== before) done(); });
@@ -88,7 +97,7 @@ PRESS = """async ([selector, index, key]) => {
 HOLD = """async ([selector, index, key, count, gap]) => {
   const box = document.querySelectorAll(selector)[index];
   const handle = box.querySelector('.noUi-handle');
-  const src = () => { const img = box.querySelector('img'); return img ? img.src : null; };
+  const src = () => { const img = (box.querySelector('.knob-figure-stack img') || box.querySelector('img')); return img ? img.src : null; };
   let last = src(); const shown = []; const t0 = performance.now();
   const observer = new MutationObserver(() => { const s = src(); if (s !== last) { last = s; shown.push(performance.now() - t0); } });
   observer.observe(box, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
@@ -104,7 +113,7 @@ TRACE = """async ([selector, index, key]) => {
   const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
   const box = document.querySelectorAll(selector)[index];
   const handle = box.querySelector('.noUi-handle');
-  const src = () => { const img = box.querySelector('img'); return img ? img.src : null; };
+  const src = () => { const img = (box.querySelector('.knob-figure-stack img') || box.querySelector('img')); return img ? img.src : null; };
   const before = src(); const events = []; const t0 = performance.now();
   const onMessage = (_, args) => {
     const msg = args.msg, content = msg.content || {};
@@ -117,7 +126,7 @@ TRACE = """async ([selector, index, key]) => {
     const done = async () => {
       observer.disconnect(); clearTimeout(timer);
       const changed = performance.now() - t0;
-      try { await box.querySelector('img').decode(); } catch (e) {}
+      try { await (box.querySelector('.knob-figure-stack img') || box.querySelector('img')).decode(); } catch (e) {}
       resolve([changed, performance.now() - t0]); };
     const observer = new MutationObserver(() => { if (src() !== before) done(); });
     observer.observe(box, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
@@ -178,6 +187,9 @@ AT_MAX = """([selector, index]) => { const h = document.querySelectorAll(selecto
 AT_MIN = """([selector, index]) => { const h = document.querySelectorAll(selector)[index].querySelector('.noUi-handle');
   return Number(h.getAttribute('aria-valuenow')) <= Number(h.getAttribute('aria-valuemin')); }"""
 
+PAST_MIDDLE = """([selector, index]) => { const h = document.querySelectorAll(selector)[index].querySelector('.noUi-handle');
+  return 2 * Number(h.getAttribute('aria-valuenow')) > Number(h.getAttribute('aria-valuemin')) + Number(h.getAttribute('aria-valuemax')); }"""
+
 KERNEL_PRINT = """async (code) => { const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
   let out = ''; const future = kernel.requestExecute({code, silent: false, store_history: false});
   future.onIOPub = (msg) => { if (msg.header.msg_type === 'stream') out += msg.content.text; };
@@ -225,7 +237,8 @@ def measure(page, selector, index, moves):
 
 
 def hold(page, selector, index):
-    key = "ArrowLeft" if page.evaluate(AT_MAX, [selector, index]) else "ArrowRight"
+    """Hold a key down towards the slider's farther end (10 presses, 30 ms apart)."""
+    key = "ArrowLeft" if page.evaluate(PAST_MIDDLE, [selector, index]) else "ArrowRight"
     return page.evaluate(HOLD, [selector, index, key, 10, 30])
 
 
@@ -258,8 +271,10 @@ def main():
                 interact = measure(page, ".bench-interact", i, args.moves)
                 held = hold(page, ".knob-figure-box:not(.bench-html)", i)
                 slider = first_slider(name)
-                kernel_value = page.evaluate(KERNEL_PRINT, f"print(k{i}.values[{slider.name!r}])").strip()
-                held_ok = abs(float(kernel_value) - float(held["value"])) < 1e-9
+                # the slider's aria-valuenow is its index (a SelectionSlider): is the figure there too?
+                kernel_index = page.evaluate(KERNEL_PRINT, f"print(k{i}.knobs[{slider.name!r}]"
+                                                          f".index(k{i}.values[{slider.name!r}]))").strip()
+                held_ok = int(kernel_index) == int(float(held["value"]))
                 last_after = held["shown"][-1] - held["pressed"] if held["shown"] else float("nan")
                 rows.append((name, slider.name, live, html, interact, len(held["shown"]), last_after, held_ok))
                 print_row(rows[-1], flush=True)

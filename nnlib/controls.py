@@ -1,8 +1,11 @@
 """ipywidgets wiring for a KnobFigure: one control per knob, the picture above.
 
 Thin on purpose: every control calls ``KnobFigure.set`` and the picture is replaced
-in place (never a new figure). The picture is an ``ipywidgets.Image`` whose value is
-the PNG bytes, sent as a binary buffer on the comm: no base64, no HTML to parse.
+in place (never a new figure). Each slider is a ``SelectionSlider`` over the knob's
+values, labelled with the knob's own readout. The picture is a
+:class:`~nnlib.picture_stack.PictureStack`: while the reader looks, the kernel draws the
+pictures of the neighbouring values of the slider moved last, and the browser switches to
+one the moment a key press lands on it, with no round trip to the kernel.
 (The published book shows other widgets in its place, made by the build, which
 replay frames baked at build time; this module knows nothing of them.)
 
@@ -17,7 +20,8 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
-from .knobs import Choice, readout_format
+from .knobs import Choice
+from .picture_stack import PictureStack
 
 CONTROL_WIDTH = "min(100%, 560px)"
 # Pyodide (the Python of JupyterLite and of the site's pages) cannot start threads: no prefetch there.
@@ -37,13 +41,14 @@ LABEL_CSS = """
 """
 
 
-def slider_for(knob):
-    """An ipywidgets slider labelled ``w (weight)``, updating while dragged."""
-    cls = widgets.IntSlider if knob.integer else widgets.FloatSlider
-    extra = {} if knob.integer else {"readout_format": readout_format(knob)}
-    return cls(value=knob.default, min=knob.min, max=knob.max, step=knob.step,
-               description=knob.label, continuous_update=True,
-               style=LABEL_STYLE, layout=widgets.Layout(width=CONTROL_WIDTH), **extra)
+def slider_for(knob, values=None):
+    """A SelectionSlider over ``values`` (default: every live value of the knob), labelled
+    ``w (weight)``, each value shown as the knob's readout, updating while dragged."""
+    values = [int(v) if knob.integer else float(v) for v in (knob.grid() if values is None else values)]
+    default = min(values, key=lambda v: abs(v - knob.default))
+    return widgets.SelectionSlider(options=[(knob.readout(v), v) for v in values], value=default,
+                                   description=knob.label, continuous_update=True,
+                                   style=LABEL_STYLE, layout=widgets.Layout(width=CONTROL_WIDTH))
 
 
 def choice_for(knob):
@@ -53,33 +58,45 @@ def choice_for(knob):
 
 
 def picture_for(knob_figure):
-    """The picture widget: the PNG bytes as an Image, as wide as the figure at most."""
-    width = int(knob_figure.figure.bbox.width)
-    # (no tooltip: ipywidgets 8.1's ImageView fails to render with one; the alt text goes in
-    # the box's note, see build)
-    picture = widgets.Image(value=knob_figure.png, format="png",
-                            layout=widgets.Layout(width="100%", max_width=f"{width}px", height="auto"))
-    picture.add_class("knob-figure")
+    """A function making the figure's picture widgets: URL bytes -> Image, as wide as the figure
+    at most, with its size in pixels as the image's width and height (so that the page keeps
+    the picture's room while one loads)."""
+    width, height = (int(v) for v in knob_figure.figure.bbox.size)
+
+    def picture(url):
+        # (no tooltip: ipywidgets 8.1's ImageView fails to render with one; the alt text goes in
+        # the box's note, see build)
+        image = widgets.Image(value=url, format="url", width=str(width), height=str(height),
+                              layout=widgets.Layout(width="100%", max_width=f"{width}px", height="auto"))
+        image.add_class("knob-figure")
+        return image
     return picture
 
 
 @dataclass
 class Controls:
-    """The widgets of one KnobFigure: the picture and a control per knob."""
+    """The widgets of one KnobFigure: the pictures and a control per knob."""
 
-    picture: widgets.Image
+    pictures: PictureStack
     controls: dict
     box: widgets.VBox
+    lead: str = None                               # the slider moved last (at first, the first)
     pending: dict = field(default_factory=dict)    # knob moves not drawn yet: {name: value}
     scheduled: bool = False
+    ahead_scheduled: bool = False
     prefetching: object = None                     # the background prefetch thread, if running
 
     def show(self, knob_figure):
-        """Bring picture and controls up to date with the figure's values."""
-        self.picture.value = knob_figure.png
+        """Bring pictures and controls up to date with the figure's values."""
         for name, control in self.controls.items():
-            if control.value != knob_figure.values[name]:
-                control.value = knob_figure.values[name]
+            knob, value = knob_figure.knobs[name], knob_figure.values[name]
+            if isinstance(knob, Choice):
+                if control.value != value:
+                    control.value = value
+            elif control.index != knob.index(value):
+                control.index = knob.index(value)
+        self.pictures.follow(self.lead, self.controls.get(self.lead), knob_figure.values, knob_figure.png)
+        self.schedule_ahead(knob_figure)
 
     def request(self, knob_figure, name, value):
         """A control moved: redraw soon, at the latest values.
@@ -89,6 +106,8 @@ class Controls:
         redraws at once.
         """
         self.pending[name] = value
+        if not isinstance(knob_figure.knobs[name], Choice):
+            self.lead = name
         if self.scheduled:
             return
         try:
@@ -107,6 +126,41 @@ class Controls:
         if moves:
             knob_figure.set(**moves)
             self.prefetch(knob_figure)
+
+    def schedule_ahead(self, knob_figure):
+        """Draw the next picture ahead on the event loop's next turn (none without a running loop,
+        and none for a figure that would have to train its networks on the main thread)."""
+        if self.ahead_scheduled or (knob_figure.prefetch is not None and not CAN_PREFETCH):
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self.ahead_scheduled = True
+        loop.call_soon(self.ahead, knob_figure)
+
+    def ahead(self, knob_figure):
+        """Draw one picture ahead along the lead slider, then come back, until every place ahead
+        is drawn; a move stops it (its redraw starts it again). Waits for a running prefetch,
+        which computes what those pictures need."""
+        self.ahead_scheduled = False
+        if self.pending or self.scheduled:
+            return
+        if self.prefetching is not None and self.prefetching.is_alive():
+            self.ahead_scheduled = True
+            asyncio.get_running_loop().call_later(0.05, self.ahead, knob_figure)
+            return
+        if self.draw_ahead(knob_figure):
+            self.schedule_ahead(knob_figure)
+
+    def draw_ahead(self, knob_figure):
+        """Draw the next picture ahead now: True if there was one to draw."""
+        place = self.pictures.next_place()
+        if place is None:
+            return False
+        value = self.controls[self.lead].options[place][1]
+        self.pictures.put(place, knob_figure.picture_at(**{self.lead: value}))
+        return True
 
     def prefetch(self, knob_figure):
         """Run the figure's prefetch for its current values in the background (one at a time)."""
@@ -134,18 +188,23 @@ def note_for(knob_figure):
 
 def build(knob_figure):
     """Create the widgets for ``knob_figure`` and wire each control to ``set``."""
-    picture = picture_for(knob_figure)
     controls = {}
     for name, knob in knob_figure.knobs.items():
         control = choice_for(knob) if isinstance(knob, Choice) else slider_for(knob)
-        control.value = knob_figure.values[name]
+        if isinstance(knob, Choice):
+            control.value = knob_figure.values[name]
+        else:
+            control.index = knob.index(knob_figure.values[name])
         controls[name] = control
-    box = widgets.VBox([picture, *controls.values(), note_for(knob_figure)],
+    pictures = PictureStack(picture_for(knob_figure))
+    box = widgets.VBox([pictures.box, *controls.values(), pictures.warm, note_for(knob_figure)],
                        layout=widgets.Layout(align_items="flex-start"))
     box.add_class("knob-figure-box")
-    wired = Controls(picture, controls, box)
+    lead = next((n for n, k in knob_figure.knobs.items() if not isinstance(k, Choice)), None)
+    wired = Controls(pictures, controls, box, lead)
     for name, control in controls.items():
         control.observe(lambda change, name=name: wired.request(knob_figure, name, change["new"]),
                         names="value")
     wired.prefetch(knob_figure)
+    wired.show(knob_figure)
     return wired

@@ -21,6 +21,7 @@ import base64
 import html
 import struct
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -218,6 +219,7 @@ class KnobFigure:
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         self._widgets = None
+        self._drawn = OrderedDict()        # recent pictures_at results: {setting key: PNG bytes}
         self.values = {}
         self.set(**{name: knob.default for name, knob in self.knobs.items()})
 
@@ -255,7 +257,7 @@ class KnobFigure:
             raise ValueError(f"the frame moves {sorted(moved_fixed)}, which the figure declared fixed")
         self.frame = frame
         apply_frame(self.artists, self.frame)
-        self.png = self._render()
+        self.png = self._drawn.get(self._key(self.values)) or self._render()
         if self._widgets is not None:
             self._sync_widgets()
         return self
@@ -275,12 +277,26 @@ class KnobFigure:
         return pixels
 
     def picture_at(self, **values):
-        """The PNG bytes ``set(**values)`` would show, leaving the figure as it is."""
-        apply_frame(self.artists, self.frame_fn(**self.checked(values)))
+        """The PNG bytes ``set(**values)`` would show, leaving the figure's values as they are.
+
+        The last few pictures drawn this way are kept, so that ``set`` to one of those values
+        (a slider moved to a picture the live widgets drew ahead) need not draw it again.
+        """
+        setting = self.checked(values)
+        apply_frame(self.artists, self.frame_fn(**setting))
         png = self._render()
         apply_frame(self.artists, self.frame)
-        self._render()
+        self._drawn[self._key(setting)] = png
+        while len(self._drawn) > self.KEEP_DRAWN:
+            self._drawn.popitem(last=False)
         return png
+
+    KEEP_DRAWN = 32
+    """How many pictures ``picture_at`` keeps for ``set``."""
+
+    @staticmethod
+    def _key(setting):
+        return tuple(sorted(setting.items()))
 
     def img_html(self):
         """The current picture as an HTML <img> with its alt text."""

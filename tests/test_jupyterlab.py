@@ -173,7 +173,7 @@ CLIPPED = """() => [...document.querySelectorAll('[data-current] .knob-figure-bo
   .filter((l) => l.textContent.trim() && l.checkVisibility())
   .filter((l) => l.scrollWidth > l.clientWidth + 1 || l.scrollHeight > l.clientHeight + 1)
   .map((l) => l.textContent)"""
-PICTURE = """(i) => { const img = document.querySelectorAll('[data-current] .knob-figure-box')[i].querySelector('img.knob-figure');
+PICTURE = """(i) => { const img = document.querySelectorAll('[data-current] .knob-figure-box')[i].querySelector('.knob-figure-stack img.knob-figure');
   return img ? img.src : null; }"""
 
 

@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from nnlib.knobs import Choice, KnobFigure, Slider, apply_frame
+from nnlib.picture_stack import AHEAD, data_url, order_ahead
 from knob_registry import factories
 
 FACTORIES = factories()
@@ -157,27 +158,83 @@ def test_bad_knob_values_are_refused(knob_figure):
 
 
 def test_widget_controls_are_labelled_and_redraw_in_place(knob_figure):
-    """In a live kernel the picture is an Image widget holding the PNG bytes (a binary comm
-    buffer), its alt text beside it; moving a control redraws the same figure."""
+    """In a live kernel the picture is a stack of Image widgets holding PNG data URLs, its alt
+    text beside it; each slider is a SelectionSlider over the knob's every value, showing the
+    knob's readout; moving a control redraws the same figure."""
     box = knob_figure.widget()
     controls = knob_figure._widgets.controls
     assert set(controls) == set(knob_figure.knobs)
-    picture = knob_figure._widgets.picture
-    figure_before, png_before = knob_figure.figure, picture.value
-    assert isinstance(picture, widgets.Image) and picture.format == "png"
-    assert png_before == knob_figure.png and png_before[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "knob-figure" in picture._dom_classes
+    pictures = knob_figure._widgets.pictures
+    current = pictures.current
+    figure_before, url_before = knob_figure.figure, current.value
+    assert isinstance(current, widgets.Image) and current.format == "url"
+    assert url_before == data_url(knob_figure.png) and bytes(url_before).startswith(b"data:image/png;base64,iVBORw0KGgo")
+    assert "knob-figure" in current._dom_classes
+    assert box.children[0] is pictures.box and pictures.warm in box.children
     assert html.escape(knob_figure.alt) in box.children[-1].value     # for screen readers
+    for name, control in controls.items():
+        knob = knob_figure.knobs[name]
+        if isinstance(knob, Slider):
+            assert isinstance(control, widgets.SelectionSlider)
+            assert [v for _, v in control.options] == pytest.approx(list(knob.grid()))
+            assert [label for label, _ in control.options] == [knob.readout(v) for v in knob.grid()]
     name, control = next(iter(controls.items()))
     knob = knob_figure.knobs[name]
-    control.value = knob.options[-1] if isinstance(knob, Choice) else knob.max
+    if isinstance(knob, Choice):
+        control.value = knob.options[-1]
+    else:
+        control.index = knob.count - 1
     assert knob_figure.values[name] == control.value
     assert knob_figure.figure is figure_before
-    assert picture.value != png_before and picture.value == knob_figure.png
+    assert current.value != url_before and current.value == data_url(knob_figure.png)
     knob_figure.set(**{name: knob.default})
     assert control.value == knob.default
-    assert box.children[0] is picture
     assert all(c.description == knob_figure.knobs[n].label for n, c in controls.items())
+
+
+def test_pictures_drawn_ahead_are_the_pictures_of_their_values():
+    """Each picture the stack holds at a place of the lead slider is what ``set`` to that value
+    draws; the browser's link follows the slider moved last; a move of another knob drops
+    the pictures drawn for its old value."""
+    from nnlib.figures import line
+    fit = line.line_fit()
+    fit.widget()
+    wired = fit._widgets
+    stack = wired.pictures
+    while wired.draw_ahead(fit):
+        pass
+    assert wired.lead == "w" and len(stack.box.children) == fit.knobs["w"].count
+    assert stack.box.selected_index == wired.controls["w"].index
+    assert stack.link.source == (wired.controls["w"], "index") and stack.link.target == (stack.box, "selected_index")
+    home = wired.controls["w"].index
+    assert sorted(stack.ready) == sorted(order_ahead(home, fit.knobs["w"].count, 1))
+    assert sum(child is not stack.current for child in stack.box.children) == AHEAD
+    for place, image in list(stack.ready.items())[:3]:
+        value = wired.controls["w"].options[place][1]
+        assert stack.box.children[place] is image
+        assert image.value == data_url(line.line_fit().set(w=value).png)
+        assert image in stack.warm.children        # loaded in the page before it is shown
+    drawn, url_before = [], stack.current.value
+    original = fit._render
+    fit._render = lambda: drawn.append(1) or original()
+    wired.controls["w"].index = home + 1          # a picture drawn ahead: not drawn again
+    assert drawn == [] and fit.values["w"] == wired.controls["w"].value
+    hit = stack.ready[home + 1]
+    assert stack.shown is hit and stack.current.value == url_before      # nothing sent again
+    assert all(child is hit for i, child in enumerate(stack.box.children) if i not in stack.ready)
+    wired.controls["b"].index += 1
+    assert stack.ready == {} and wired.lead == "b" and stack.link.source[0] is wired.controls["b"]
+    assert len(stack.box.children) == fit.knobs["b"].count
+    assert all(child is stack.current for child in stack.box.children)
+    assert stack.current.value == data_url(fit.png) and drawn == [1]
+
+
+def test_the_places_ahead_go_two_on_for_one_back():
+    assert order_ahead(5, 10, 1) == [6, 7, 4, 8, 9, 3, 2, 1, 0]
+    assert order_ahead(5, 10, -1) == [4, 3, 6, 2, 1, 7, 0, 8, 9]
+    assert order_ahead(0, 4, -1) == [1, 2, 3] and order_ahead(3, 4, 1) == [2, 1, 0]
+    assert order_ahead(50, 101, 1, most=4) == [51, 52, 49, 53]
+    assert order_ahead(0, 1, 1) == []
 
 
 def test_a_coarser_slider_grid_keeps_the_range_and_the_default():
@@ -233,7 +290,7 @@ def test_moves_are_drawn_at_the_latest_value():
 
     async def hold_key():
         for step in range(1, 6):
-            slider.value = round(slider.value + slider.step, 10)
+            slider.index += 1
         await asyncio.sleep(0)
         return slider.value
 
@@ -292,7 +349,7 @@ def test_prefetch_runs_in_the_background_after_each_move():
                         figsize=(2, 2), prefetch=ahead)
     figure.widget()
     figure._widgets.prefetching.join(5)
-    figure._widgets.controls["a"].value = 0.7
+    figure._widgets.controls["a"].index = 7
     figure._widgets.prefetching.join(5)
     assert calls == [("up", {"a": 0.5}), ("down", {"a": 0.5}), ("up", {"a": 0.7}), ("down", {"a": 0.7})]
     assert figure._widgets.prefetching.name == "knob-prefetch"
