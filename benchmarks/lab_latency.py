@@ -77,16 +77,16 @@ def interact_version(knob_figure):
 PRESS = """async ([selector, index, key]) => {
   const box = document.querySelectorAll(selector)[index];
   const handle = box.querySelector('.noUi-handle');
-  const src = () => { const img = (box.querySelector('.knob-figure-stack img') || box.querySelector('img')); return img ? img.src : null; };
+  const src = () => { const img = (box.querySelector('.knob-figure-stack') || box).querySelector('img'); return img ? img.src : null; };
   const before = src();
   const t0 = performance.now();
   const arrived = new Promise((resolve) => {
     const done = async () => {
       observer.disconnect(); clearTimeout(timer);
-      const img = (box.querySelector('.knob-figure-stack img') || box.querySelector('img'));
+      const img = (box.querySelector('.knob-figure-stack') || box).querySelector('img');
       try { await img.decode(); } catch (e) {}
       resolve(performance.now() - t0); };
-    const observer = new MutationObserver(() => { if (src() !== before) done(); });
+    const observer = new MutationObserver(() => { const now = src(); if (now && now !== before) done(); });
     observer.observe(box, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
     const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, 15000);
   });
@@ -97,9 +97,9 @@ PRESS = """async ([selector, index, key]) => {
 HOLD = """async ([selector, index, key, count, gap]) => {
   const box = document.querySelectorAll(selector)[index];
   const handle = box.querySelector('.noUi-handle');
-  const src = () => { const img = (box.querySelector('.knob-figure-stack img') || box.querySelector('img')); return img ? img.src : null; };
+  const src = () => { const img = (box.querySelector('.knob-figure-stack') || box).querySelector('img'); return img ? img.src : null; };
   let last = src(); const shown = []; const t0 = performance.now();
-  const observer = new MutationObserver(() => { const s = src(); if (s !== last) { last = s; shown.push(performance.now() - t0); } });
+  const observer = new MutationObserver(() => { const s = src(); if (s && s !== last) { last = s; shown.push(performance.now() - t0); } });
   observer.observe(box, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
   for (let i = 0; i < count; i++) {
     handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true, cancelable: true}));
@@ -113,7 +113,7 @@ TRACE = """async ([selector, index, key]) => {
   const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
   const box = document.querySelectorAll(selector)[index];
   const handle = box.querySelector('.noUi-handle');
-  const src = () => { const img = (box.querySelector('.knob-figure-stack img') || box.querySelector('img')); return img ? img.src : null; };
+  const src = () => { const img = (box.querySelector('.knob-figure-stack') || box).querySelector('img'); return img ? img.src : null; };
   const before = src(); const events = []; const t0 = performance.now();
   const onMessage = (_, args) => {
     const msg = args.msg, content = msg.content || {};
@@ -126,9 +126,9 @@ TRACE = """async ([selector, index, key]) => {
     const done = async () => {
       observer.disconnect(); clearTimeout(timer);
       const changed = performance.now() - t0;
-      try { await (box.querySelector('.knob-figure-stack img') || box.querySelector('img')).decode(); } catch (e) {}
+      try { await (box.querySelector('.knob-figure-stack') || box).querySelector('img').decode(); } catch (e) {}
       resolve([changed, performance.now() - t0]); };
-    const observer = new MutationObserver(() => { if (src() !== before) done(); });
+    const observer = new MutationObserver(() => { const now = src(); if (now && now !== before) done(); });
     observer.observe(box, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
     const timer = setTimeout(() => { observer.disconnect(); resolve([null, null]); }, 15000);
     handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true, cancelable: true}));
@@ -236,6 +236,16 @@ def measure(page, selector, index, moves):
     return times
 
 
+def settle(page, count, timeout_s=120):
+    """Wait until no KnobFigure of the notebook is drawing pictures ahead (kernel work that
+    would slow whatever is timed next)."""
+    busy = "print(sum(k._widgets.ahead_scheduled for k in [" + ", ".join(f"k{i}" for i in range(count)) + "]))"
+    for _ in range(timeout_s * 5):
+        if page.evaluate(KERNEL_PRINT, busy).strip() == "0":
+            return
+        page.wait_for_timeout(200)
+
+
 def hold(page, selector, index):
     """Hold a key down towards the slider's farther end (10 presses, 30 ms apart)."""
     key = "ArrowLeft" if page.evaluate(PAST_MIDDLE, [selector, index]) else "ArrowRight"
@@ -266,9 +276,10 @@ def main():
                 print_trace(rows)
                 return
             for i, name in enumerate(names):
-                live = measure(page, ".knob-figure-box:not(.bench-html)", i, args.moves)
+                settle(page, len(names))        # no figure is drawing ahead while the others are timed
                 html = measure(page, ".bench-html", i, args.moves)
                 interact = measure(page, ".bench-interact", i, args.moves)
+                live = measure(page, ".knob-figure-box:not(.bench-html)", i, args.moves)
                 held = hold(page, ".knob-figure-box:not(.bench-html)", i)
                 slider = first_slider(name)
                 # the slider's aria-valuenow is its index (a SelectionSlider): is the figure there too?

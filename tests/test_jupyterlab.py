@@ -12,6 +12,7 @@ The JupyterLab server is local to this file and the browser is the run's shared 
 `open_notebook`.
 """
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -194,7 +195,7 @@ def move_first_control(page, index):
     for key in keys:
         page.keyboard.press(key)
         try:
-            page.wait_for_function(f"(b) => ({PICTURE})({index}) !== b", arg=before, timeout=15_000)
+            page.wait_for_function(f"(b) => ((p) => !!p && p !== b)(({PICTURE})({index}))", arg=before, timeout=15_000)
             return True
         except Exception:                   # at its maximum: the other way
             continue
@@ -262,3 +263,59 @@ def test_chapter_reads_right_in_jupyterlab(lab, page, chapter):
     opened = page.evaluate(SOLUTIONS)[0]
     assert opened["open"] and opened["shown"], "the first solution did not open"
     page.screenshot(path=SCREENSHOTS / f"{chapter.stem}-solution.png")
+
+
+# Code run in the notebook's kernel from the page; resolves to what it printed. With wait false
+# it resolves once the kernel has started the code (busy), without waiting for the end.
+KERNEL_RUN = """async ([code, wait]) => { const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  let out = ''; const future = kernel.requestExecute({code, silent: false, store_history: false});
+  future.onIOPub = (msg) => { if (msg.header.msg_type === 'stream') out += msg.content.text; };
+  if (!wait) { while (kernel.status !== 'busy') await new Promise((r) => setTimeout(r, 10)); return ''; }
+  await future.done; return out; }"""
+# The picture's src once it differs from ``before``, and whether the kernel was still busy then.
+CHANGED_WHILE = """async ([before, ms]) => { const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const src = () => { const img = document.querySelector('[data-current] .knob-figure-stack img'); return img && img.src; };
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    if (src() && src() !== before) return {src: src(), busy: kernel.status === 'busy'};
+    await new Promise((r) => requestAnimationFrame(r)); }
+  return null; }"""
+
+
+def test_a_key_press_shows_the_picture_drawn_ahead_while_the_kernel_is_busy(browser):
+    """The browser switches to a picture the kernel drew ahead without waiting for the kernel:
+    with the kernel busy in another cell, one key press on the first slider shows the next
+    value's picture, and it is the picture the kernel draws for that value."""
+    with tempfile.TemporaryDirectory(prefix="ahead-") as tmp:
+        notebook = Path(tmp) / "ahead.ipynb"
+        source = "from nnlib.figures import line\nk = line.line_fit()\nk.widget()"
+        notebook.write_text(json.dumps({
+            "cells": [{"cell_type": "code", "execution_count": None, "id": "c0", "metadata": {},
+                       "outputs": [], "source": source}],
+            "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                        "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}))
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            with lab_server([notebook]) as url, new_page(context) as page:
+                open_notebook(page, url, notebook.name)
+                run_all(page)
+                ready = "print(k._widgets.controls['w'].index + 1 in k._widgets.pictures.ready)"
+                deadline = time.time() + 60
+                while page.evaluate(KERNEL_RUN, [ready, True]).strip() != "True":
+                    assert time.time() < deadline, "the kernel drew no picture ahead within 60 s"
+                    page.wait_for_timeout(200)
+                before = page.evaluate("() => document.querySelector('[data-current] .knob-figure-stack img').src")
+                page.evaluate(KERNEL_RUN, ["import time; time.sleep(4)", False])
+                page.locator("[data-current] .knob-figure-box .noUi-handle").first.focus()
+                page.keyboard.press("ArrowRight")
+                changed = page.evaluate(CHANGED_WHILE, [before, 3000])
+                assert changed is not None, "the picture did not change within 3 s of the key press"
+                assert changed["busy"], "the picture changed only once the kernel was free"
+                page.wait_for_function(KERNEL_IDLE, timeout=30_000)
+                expected = page.evaluate(KERNEL_RUN, [
+                    "from nnlib.picture_stack import data_url\n"
+                    "print(k.values['w'], data_url(k.picture_at(**k.values)).decode())", True]).split()
+                assert float(expected[0]) == pytest.approx(0.05)    # one step up from its default, 0
+                assert changed["src"] == expected[1], "the picture shown is not the kernel's for that value"
+        finally:
+            context.close()
