@@ -23,6 +23,7 @@ from nnlib.plotting import MIN_FONT_PT, smallest_font
 matplotlib.use("Agg")
 
 CHAPTERS = sorted((ROOT / "book").glob("0*.ipynb"))
+PAGES = sorted(p for p in (ROOT / "book").iterdir() if p.suffix in (".ipynb", ".md"))
 SCREENS = {"laptop": ({"width": 1280, "height": 900}, 11.0), "phone": ({"width": 390, "height": 844}, 9.0)}
 SCREENSHOTS = ROOT / "_build" / "screenshots" / "legibility"
 
@@ -167,3 +168,41 @@ def test_sliders_announce_the_value_the_reader_sees(site_server, browser, chapte
         noise = [s for s in state if re.search(r"\d\.\d{6,}", s["announced"] or "")]
         assert not noise, f"float noise announced: {noise[:5]}"
     assert before != after, "the arrow keys moved no slider"
+
+
+# Every display equation, solutions opened: how wide it is against its column, and its font size
+# against the text around it (both CSS px).
+MATHS_JS = r"""async () => {
+  if (!window.MathJax) return [];                // a page without maths loads no MathJax
+  await window.MathJax.startup.promise;
+  document.querySelectorAll('main details').forEach((d) => { d.open = true; });
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return [...document.querySelectorAll('main mjx-container[display="true"]')].map((m) => ({
+    tex: (m.querySelector('mjx-assistive-mml') || m).textContent.slice(0, 50),
+    wide: m.scrollWidth, room: m.clientWidth,
+    size: parseFloat(getComputedStyle(m).fontSize), text: parseFloat(getComputedStyle(m.parentElement).fontSize),
+  }));
+}"""
+
+
+@browser_test
+@pytest.mark.slow
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_display_maths_fits_a_phone_at_the_size_of_the_text(site_server, browser, page):
+    """On a 390 px phone no equation is cut off at the column's edge (to be scrolled sideways), and
+    none is set smaller than the text around it to make it fit: long equations are written on
+    several lines in the chapters, and the site script sets the others just small enough."""
+    context = browser.new_context(viewport=SCREENS["phone"][0])
+    context.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
+    try:
+        shown = context.new_page()
+        shown.goto(f"{site_server.url}book/{page.stem}.html", wait_until="load")
+        maths = shown.evaluate(MATHS_JS)
+    finally:
+        context.close()
+    if page.stem.startswith("0"):
+        assert maths, f"{page.stem}: no display maths found"
+    cut = [m["tex"] for m in maths if m["wide"] > m["room"] + 1]
+    assert not cut, f"{page.stem}: equations wider than a 390 px phone's column: {cut}"
+    small = [(m["tex"], m["size"]) for m in maths if m["size"] < m["text"] - 0.5]
+    assert not small, f"{page.stem}: equations set smaller than the text around them: {small}"

@@ -1,21 +1,37 @@
 // Turn the Knobs: site script (html_js_files in _config.yml; copied into _static/).
 //
-// Display maths wider than the text column scrolls sideways. Give each such block a tab stop,
-// so that a reader using the keyboard can reach it and scroll it too (axe-core:
-// scrollable-region-focusable; WCAG 2.1.1).
+// Display maths wider than the text column is set smaller until it fits, but never smaller than
+// the text around it (MathJax sets its maths about 27% larger than the text); the chapters write
+// their long equations on several lines, so on a 390 px phone every one fits. Maths still wider
+// scrolls sideways: it gets a tab stop, so that a reader using the keyboard can reach it and
+// scroll it too (axe-core: scrollable-region-focusable; WCAG 2.1.1).
 (function () {
-  function markScrollableMaths() {
-    for (const block of document.querySelectorAll('mjx-container[display="true"]')) {
-      if (block.scrollWidth > block.clientWidth) block.tabIndex = 0;   // kept if it later fits
+  function fit(block) {
+    if (block.dataset.fontSize === undefined) block.dataset.fontSize = block.style.fontSize;
+    block.style.fontSize = block.dataset.fontSize;          // measure at MathJax's own size
+    var wide = block.scrollWidth, room = block.clientWidth;
+    if (wide > room) {
+      var own = parseFloat(getComputedStyle(block).fontSize);
+      var text = parseFloat(getComputedStyle(block.parentElement).fontSize);
+      var scale = Math.max(text / own, Math.floor((room / wide) * 1000) / 1000);
+      block.style.fontSize = (own * scale) + 'px';
     }
+    if (block.scrollWidth > block.clientWidth) block.tabIndex = 0;   // kept if it later fits
+  }
+  function fitMaths() {
+    document.querySelectorAll('mjx-container[display="true"]').forEach(fit);
   }
   window.addEventListener('load', function () {
     const mathjax = window.MathJax;
     if (mathjax && mathjax.startup && mathjax.startup.promise) {
-      mathjax.startup.promise.then(markScrollableMaths);
+      mathjax.startup.promise.then(fitMaths);
     }
   });
-  window.addEventListener('resize', markScrollableMaths);
+  window.addEventListener('resize', fitMaths);
+  // Maths in a folded solution has no width until the reader opens it.
+  document.addEventListener('toggle', function (event) {
+    if (event.target.open) event.target.querySelectorAll('mjx-container[display="true"]').forEach(fit);
+  }, true);
 })();
 
 // Sliders announce the value the reader sees. noUiSlider sets aria-valuetext to the raw number
