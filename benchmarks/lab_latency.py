@@ -73,31 +73,34 @@ def interact_version(knob_figure):
     return shown
 '''
 
+# The box's picture: the live figure's stack shows one of its images, the other versions have one image.
+PICTURE = ("const picture = () => (box.querySelector('.knob-figure-stack') || box).querySelector('img'); "
+           "const src = () => { const img = picture(); return img ? img.src : null; };")
+
 # Time from a key-down on the box's first slider to its next picture, decoded (ms), or null.
 PRESS = """async ([selector, index, key]) => {
   const box = document.querySelectorAll(selector)[index];
   const handle = box.querySelector('.noUi-handle');
-  const src = () => { const img = (box.querySelector('.knob-figure-stack') || box).querySelector('img'); return img ? img.src : null; };
+  PICTURE_JS
   const before = src();
   const t0 = performance.now();
   const arrived = new Promise((resolve) => {
     const done = async () => {
       observer.disconnect(); clearTimeout(timer);
-      const img = (box.querySelector('.knob-figure-stack') || box).querySelector('img');
-      try { await img.decode(); } catch (e) {}
+      try { await picture().decode(); } catch (e) {}
       resolve(performance.now() - t0); };
     const observer = new MutationObserver(() => { const now = src(); if (now && now !== before) done(); });
     observer.observe(box, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
     const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, 15000);
   });
   handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true, cancelable: true}));
-  return arrived; }"""
+  return arrived; }""".replace("PICTURE_JS", PICTURE)
 
 # Hold a key: `count` key-downs `gap` ms apart; the times (ms from the first) of each new picture.
 HOLD = """async ([selector, index, key, count, gap]) => {
   const box = document.querySelectorAll(selector)[index];
   const handle = box.querySelector('.noUi-handle');
-  const src = () => { const img = (box.querySelector('.knob-figure-stack') || box).querySelector('img'); return img ? img.src : null; };
+  PICTURE_JS
   let last = src(); const shown = []; const t0 = performance.now();
   const observer = new MutationObserver(() => { const s = src(); if (s && s !== last) { last = s; shown.push(performance.now() - t0); } });
   observer.observe(box, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
@@ -106,14 +109,14 @@ HOLD = """async ([selector, index, key, count, gap]) => {
     await new Promise((r) => setTimeout(r, gap)); }
   await new Promise((r) => setTimeout(r, 4000));
   observer.disconnect();
-  return {shown, pressed: (count - 1) * gap, value: handle.getAttribute('aria-valuenow')}; }"""
+  return {shown, pressed: (count - 1) * gap, value: handle.getAttribute('aria-valuenow')}; }""".replace("PICTURE_JS", PICTURE)
 
 # One press, with every kernel message the page sends or receives meanwhile (ms from key-down).
 TRACE = """async ([selector, index, key]) => {
   const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
   const box = document.querySelectorAll(selector)[index];
   const handle = box.querySelector('.noUi-handle');
-  const src = () => { const img = (box.querySelector('.knob-figure-stack') || box).querySelector('img'); return img ? img.src : null; };
+  PICTURE_JS
   const before = src(); const events = []; const t0 = performance.now();
   const onMessage = (_, args) => {
     const msg = args.msg, content = msg.content || {};
@@ -126,7 +129,7 @@ TRACE = """async ([selector, index, key]) => {
     const done = async () => {
       observer.disconnect(); clearTimeout(timer);
       const changed = performance.now() - t0;
-      try { await (box.querySelector('.knob-figure-stack') || box).querySelector('img').decode(); } catch (e) {}
+      try { await picture().decode(); } catch (e) {}
       resolve([changed, performance.now() - t0]); };
     const observer = new MutationObserver(() => { const now = src(); if (now && now !== before) done(); });
     observer.observe(box, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
@@ -135,7 +138,7 @@ TRACE = """async ([selector, index, key]) => {
   });
   await new Promise((r) => setTimeout(r, 100));
   kernel.anyMessage.disconnect(onMessage);
-  return {events, changed: shown[0], decoded: shown[1]}; }"""
+  return {events, changed: shown[0], decoded: shown[1]}; }""".replace("PICTURE_JS", PICTURE)
 
 # The kernel's own time for one move of figure k{i}: median ms of KnobFigure.set back and forth.
 SET_TIME = """import time as _t, statistics as _s
