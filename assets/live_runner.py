@@ -122,12 +122,20 @@ def short_traceback(error, name):
 
 
 def split_last_expression(code, name):
-    """(module of the cell's statements, expression of its last line or None)."""
+    """(module of the cell's statements, expression of its last line or None). As in Jupyter, a
+    last expression followed by a semicolon (``draw(axes);``) is run but its value not shown."""
     tree = ast.parse(code, name)
     last = None
-    if tree.body and isinstance(tree.body[-1], ast.Expr):
+    if tree.body and isinstance(tree.body[-1], ast.Expr) and not ends_with_semicolon(code, tree.body[-1]):
         last = ast.Expression(tree.body.pop().value)
     return tree, last
+
+
+def ends_with_semicolon(code, statement):
+    """Whether a semicolon follows ``statement`` (an ast node of ``code``) on its last line."""
+    line = code.splitlines()[statement.end_lineno - 1].encode()    # ast offsets count UTF-8 bytes
+    rest = line[statement.end_col_offset:].decode()
+    return rest.split("#", 1)[0].strip().startswith(";")
 
 
 def run_cell(code, name):

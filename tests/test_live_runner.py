@@ -116,3 +116,13 @@ def test_a_later_start_takes_the_kept_bytecode_while_the_source_is_the_same(byte
     bytecode_folder.write_text("ANSWER = 43\n")
     importlib.invalidate_caches()
     assert importlib.import_module("knob_sample").ANSWER == 43
+
+
+def test_a_last_expression_followed_by_a_semicolon_shows_no_value():
+    """Chapter 7 ends a cell with ``training.draw_datasets(axes);``: Jupyter shows the figure
+    only, and the live page showed the array of axes under it too."""
+    assert live_runner.run_cell("x = [1, 2]\nx", "cell 1") == [{"type": "text", "text": "[1, 2]"}]
+    assert live_runner.run_cell("x.append(3)\nx;", "cell 2") == []
+    assert live_runner.run_cell("x  ;  # ünïcode comment", "cell 3") == []
+    assert live_runner.run_cell("x  # a comment; not a semicolon", "cell 4") == [{"type": "text", "text": "[1, 2, 3]"}]
+    assert live_runner.run_cell("'ü'; x", "cell 5") == [{"type": "text", "text": "[1, 2, 3]"}]
